@@ -1,0 +1,75 @@
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Pinger is what the health check needs of the database.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Deps is everything the web layer is given by the composition root.
+type Deps struct {
+	Log      *slog.Logger
+	DB       Pinger
+	Registry *prometheus.Registry // where request metrics are registered and /metrics reads
+	Version  string
+	// Translator is the i18n catalog.
+	Translator Translator
+	Now        func() time.Time
+	// Extra lets a build add routes (the durability test build adds a write probe).
+	Extra []Route
+}
+
+// Server holds the handlers and what they share.
+type Server struct {
+	deps    Deps
+	log     *slog.Logger
+	views   *views
+	metrics *httpMetrics
+	handler http.Handler
+	routes  []Route
+}
+
+// New builds the server: it parses and checks every template and registers every
+// route, so a broken template stops start-up instead of failing a visitor.
+func New(d Deps) (*Server, error) {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	if d.Registry == nil {
+		d.Registry = prometheus.NewRegistry()
+	}
+	v, err := parseViews()
+	if err != nil {
+		return nil, err
+	}
+	m, err := newHTTPMetrics(d.Registry)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{deps: d, log: d.Log, views: v, metrics: m}
+	s.routes = append(s.routeTable(), d.Extra...)
+	mux := http.NewServeMux()
+	for _, rt := range s.routes {
+		mux.Handle(rt.Pattern, s.metrics.instrument(rt.Pattern, rt.Handler))
+	}
+	mux.Handle("/", s.metrics.instrument("unmatched", http.HandlerFunc(s.notFound)))
+	s.handler = s.middleware(mux)
+	return s, nil
+}
+
+// ServeHTTP makes Server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Routes lists the route table, for the authorisation matrix and crawl tests.
+func (s *Server) Routes() []Route { return append([]Route(nil), s.routes...) }
