@@ -175,6 +175,11 @@ func runServe(ctx context.Context, env Env, args []string) error {
 }
 
 func runMigrate(ctx context.Context, env Env, args []string) error {
+	// Accept the action before or after the flags: "migrate status --data-dir x".
+	var lead []string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		lead, args = args[:1], args[1:]
+	}
 	cfg, fs, err := parseConfig("migrate", env, args, nil)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
@@ -182,12 +187,13 @@ func runMigrate(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	rest := append(lead, fs.Args()...)
 	action := "up"
-	if fs.NArg() > 0 {
-		action = fs.Arg(0)
+	if len(rest) > 0 {
+		action = rest[0]
 	}
-	if fs.NArg() > 1 {
-		return usageErr("migrate takes one action, up or status; got %q", strings.Join(fs.Args(), " "))
+	if len(rest) > 1 {
+		return usageErr("migrate takes one action, up or status; got %q", strings.Join(rest, " "))
 	}
 	d, err := app.OpenDB(ctx, cfg)
 	if err != nil {

@@ -63,7 +63,7 @@ func New(d Deps) (*Server, error) {
 	for _, rt := range s.routes {
 		mux.Handle(rt.Pattern, s.metrics.instrument(rt.Pattern, rt.Handler))
 	}
-	mux.Handle("/", s.metrics.instrument("unmatched", http.HandlerFunc(s.notFound)))
+	mux.Handle("GET /", s.metrics.instrument("unmatched", http.HandlerFunc(s.notFound)))
 	s.handler = s.middleware(mux)
 	return s, nil
 }
