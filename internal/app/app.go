@@ -13,13 +13,29 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"crypto/rand"
+
+	"github.com/google/uuid"
+
+	"github.com/onramp/onramp/internal/account"
 	"github.com/onramp/onramp/internal/config"
 	"github.com/onramp/onramp/internal/db"
+	"github.com/onramp/onramp/internal/i18n"
+	"github.com/onramp/onramp/internal/place"
 	"github.com/onramp/onramp/internal/web"
 )
 
 // App is a configured onramp, ready to serve.
 type App struct {
+	// The domain services, for the commands that run beside the server.
+	Accounts *account.Service
+	Places   *place.Service
+	Catalog  *i18n.Catalog
+
+	sessions *account.SessionStore
+	stopJobs context.CancelFunc
+	jobsDone chan struct{}
+
 	cfg     config.Config
 	log     *slog.Logger
 	db      *db.DB
@@ -72,6 +88,15 @@ func New(ctx context.Context, cfg config.Config, o Options) (*App, error) {
 	}
 	a := &App{cfg: cfg, log: o.Log, db: d, out: o.Out, version: o.Version, now: o.Now}
 	a.batcher = db.NewBatcher(d, 256, 0)
+	newID := func() string { return uuid.Must(uuid.NewV7()).String() }
+	a.Catalog, err = i18n.New()
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	a.Places = place.NewService(d, o.Now, newID)
+	a.Accounts = account.NewService(d, o.Now, newID, rand.Reader)
+	a.sessions = account.NewSessionStore(d, o.Now)
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(
@@ -83,18 +108,28 @@ func New(ctx context.Context, cfg config.Config, o Options) (*App, error) {
 		reg.MustRegister(collectors.NewDBStatsCollector(d.R, "reader"))
 	}
 	w, err := web.New(web.Deps{
-		Log:      o.Log,
-		DB:       d,
-		Registry: reg,
-		Version:  o.Version,
-		Now:      o.Now,
-		Extra:    extraRoutes(a),
+		Log:        o.Log,
+		DB:         d,
+		Registry:   reg,
+		Version:    o.Version,
+		Now:        o.Now,
+		Translator: a.Catalog,
+		Accounts:   a.Accounts,
+		Places:     a.Places,
+		Sessions:   a.sessions,
+		Extra:      extraRoutes(a),
 	})
 	if err != nil {
 		a.Close()
 		return nil, err
 	}
 	a.web = w
+	if cfg.Demo {
+		if err := a.LoadDemo(ctx); err != nil {
+			a.Close()
+			return nil, fmt.Errorf("--demo: %w", err)
+		}
+	}
 	return a, nil
 }
 
@@ -106,6 +141,11 @@ func (a *App) DB() *db.DB { return a.db }
 
 // Close stops background work and closes the database.
 func (a *App) Close() error {
+	if a.stopJobs != nil {
+		a.stopJobs()
+		<-a.jobsDone
+		a.stopJobs = nil
+	}
 	if a.batcher != nil {
 		a.batcher.Close()
 	}
@@ -135,7 +175,11 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
+	a.startJobs(ctx)
 	fmt.Fprintf(a.out, "onramp %s is listening on http://%s (database: %s)\n", a.version, ln.Addr(), a.describeDB())
+	if a.cfg.Demo {
+		PrintDemoLogins(a.out)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	var serveErr error
@@ -157,6 +201,31 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	closeErr := a.Close()
 	a.log.Info("stopped")
 	return errors.Join(serveErr, closeErr)
+}
+
+// startJobs runs the periodic housekeeping: expired sessions are deleted every
+// ten minutes.
+func (a *App) startJobs(ctx context.Context) {
+	jctx, cancel := context.WithCancel(ctx)
+	a.stopJobs = cancel
+	a.jobsDone = make(chan struct{})
+	go func() {
+		defer close(a.jobsDone)
+		t := time.NewTicker(10 * time.Minute)
+		defer t.Stop()
+		for {
+			if n, err := a.sessions.DeleteExpired(jctx); err != nil && jctx.Err() == nil {
+				a.log.Warn("deleting expired sessions", "err", err)
+			} else if n > 0 {
+				a.log.Info("expired sessions deleted", "count", n)
+			}
+			select {
+			case <-jctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
 }
 
 func (a *App) describeDB() string {

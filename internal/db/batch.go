@@ -74,8 +74,19 @@ func (b *Batcher) Do(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	// Wait for the outcome even if ctx ends: the write may already be in a batch
 	// that is committing, and the caller must not report failure for a write
-	// that lands.
-	return <-it.err
+	// that lands. If Close raced with the enqueue and the loop has already
+	// drained and stopped, nothing will answer: report the batcher closed.
+	select {
+	case err := <-it.err:
+		return err
+	case <-b.done:
+		select {
+		case err := <-it.err:
+			return err
+		default:
+			return ErrBatcherClosed
+		}
+	}
 }
 
 // Close stops taking writes, finishes what is queued, and waits.

@@ -32,7 +32,15 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, http.StatusForbidden, "error.csrf")
 	}))
-	h := cop.Handler(next)
+	withSession := s.sessions.LoadAndSave(s.loadPrincipal(s.language(next)))
+	noSession := s.language(next)
+	h := cop.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if sessionless(r.URL.Path) {
+			noSession.ServeHTTP(w, r)
+			return
+		}
+		withSession.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), sessionKey{}, true)))
+	}))
 	h = s.accessLog(h)
 	h = securityHeaders(h)
 	h = requestID(h)
@@ -135,3 +143,11 @@ func routeOf(r *http.Request) string {
 }
 
 type routeKey struct{}
+
+// sessionKey marks requests that passed the session middleware.
+type sessionKey struct{}
+
+func hasSession(r *http.Request) bool {
+	ok, _ := r.Context().Value(sessionKey{}).(bool)
+	return ok
+}

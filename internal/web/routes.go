@@ -1,12 +1,14 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+)
 
 // Access says who may call a route. The authorisation tests walk the route table
 // and check every route against its Access.
 type Access string
 
-// Access levels.
+// Access levels. Needs(action) builds the ones tied to the capability table.
 const (
 	Public Access = "public" // anyone, signed in or not
 	Ops    Access = "ops"    // operations endpoints for the operator's monitoring
@@ -23,6 +25,16 @@ type Route struct {
 func (s *Server) routeTable() []Route {
 	return []Route{
 		{"GET /{$}", http.HandlerFunc(s.home), Public},
+		{"GET /login", s.loginPage("password"), Public},
+		{"POST /login", s.loginSubmit("password"), Public},
+		{"GET /login/pin", s.loginPage("pin"), Public},
+		{"POST /login/pin", s.loginSubmit("pin"), Public},
+		{"GET /login/card", s.loginPage("card"), Public},
+		{"GET /login/card/{code}", s.loginPage("card"), Public},
+		{"POST /login/card", s.loginSubmit("card"), Public},
+		{"POST /logout", http.HandlerFunc(s.logout), SignedIn},
+		{"POST /settings/display", http.HandlerFunc(s.displaySave), Public},
+		{"POST /settings/language", http.HandlerFunc(s.languageSave), Public},
 		{"GET /healthz", http.HandlerFunc(s.healthz), Ops},
 		{"GET /metrics", s.metricsHandler(), Ops},
 		{"GET /static/", s.static(), Public},

@@ -4,9 +4,14 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
+	"github.com/alexedwards/scs/v2"
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/onramp/onramp/internal/account"
+	"github.com/onramp/onramp/internal/place"
 )
 
 // Pinger is what the health check needs of the database.
@@ -22,19 +27,28 @@ type Deps struct {
 	Version  string
 	// Translator is the i18n catalog.
 	Translator Translator
-	Now        func() time.Time
+	Accounts   *account.Service
+	Places     *place.Service
+	// Sessions stores sessions server-side (account.SessionStore); nil keeps
+	// them in memory, for tests of pages that need no sign-in.
+	Sessions scs.CtxStore
+	// SecureCookies marks cookies Secure; set it when onramp is served over HTTPS.
+	SecureCookies bool
+	Now           func() time.Time
 	// Extra lets a build add routes (the durability test build adds a write probe).
 	Extra []Route
 }
 
 // Server holds the handlers and what they share.
 type Server struct {
-	deps    Deps
-	log     *slog.Logger
-	views   *views
-	metrics *httpMetrics
-	handler http.Handler
-	routes  []Route
+	deps       Deps
+	sessions   *scs.SessionManager
+	loginLimit *failLimiter
+	log        *slog.Logger
+	views      *views
+	metrics    *httpMetrics
+	handler    http.Handler
+	routes     []Route
 }
 
 // New builds the server: it parses and checks every template and registers every
@@ -57,15 +71,28 @@ func New(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{deps: d, log: d.Log, views: v, metrics: m}
+	s := &Server{deps: d, log: d.Log, views: v, metrics: m,
+		sessions:   newSessionManager(d.Sessions, d.SecureCookies),
+		loginLimit: newFailLimiter(6*time.Second, 20, d.Now),
+	}
+	s.sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+		s.log.Error("session store", "request_id", RequestID(r.Context()), "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+	}
 	s.routes = append(s.routeTable(), d.Extra...)
 	mux := http.NewServeMux()
 	for _, rt := range s.routes {
-		mux.Handle(rt.Pattern, s.metrics.instrument(rt.Pattern, rt.Handler))
+		mux.Handle(rt.Pattern, s.metrics.instrument(rt.Pattern, s.guard(rt)))
 	}
 	mux.Handle("GET /", s.metrics.instrument("unmatched", http.HandlerFunc(s.notFound)))
 	s.handler = s.middleware(mux)
 	return s, nil
+}
+
+// sessionless paths never touch the session store: static files and the
+// operations endpoints are hit often and carry nothing personal.
+func sessionless(path string) bool {
+	return strings.HasPrefix(path, "/static/") || path == "/healthz" || path == "/metrics"
 }
 
 // ServeHTTP makes Server an http.Handler.

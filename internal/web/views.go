@@ -45,6 +45,7 @@ func parseViews() (*views, error) {
 		return nil, fmt.Errorf("web: static files: %w", err)
 	}
 	funcs := template.FuncMap{
+		"field": field,
 		"asset": func(name string) (string, error) {
 			u, ok := v.assets[name]
 			if !ok {
