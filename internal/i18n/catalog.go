@@ -101,22 +101,39 @@ func load(base fs.FS, extra ...fs.FS) (*Catalog, error) {
 			}
 		}
 		for _, l := range languages() {
-			name := l.Code + ".json"
-			buf, err := fs.ReadFile(fsys, name)
-			if overlay && errors.Is(err, fs.ErrNotExist) {
-				continue
-			}
+			// A language's messages are <lang>.json plus any <area>.<lang>.json, so
+			// each business area keeps its strings in files of its own.
+			names := []string{l.Code + ".json"}
+			more, err := fs.Glob(fsys, "*."+l.Code+".json")
 			if err != nil {
 				return nil, fmt.Errorf("i18n: %s: %w", where, err)
 			}
-			list, err := parseCatalog(buf)
-			if err != nil {
-				return nil, fmt.Errorf("i18n: %s: %s: %w", where, name, err)
+			slices.Sort(more)
+			names = append(names, more...)
+			seen := map[string]string{} // key -> file, within this source
+			for _, name := range names {
+				buf, err := fs.ReadFile(fsys, name)
+				if errors.Is(err, fs.ErrNotExist) && (overlay || name != l.Code+".json") {
+					continue
+				}
+				if err != nil {
+					return nil, fmt.Errorf("i18n: %s: %w", where, err)
+				}
+				list, err := parseCatalog(buf)
+				if err != nil {
+					return nil, fmt.Errorf("i18n: %s: %s: %w", where, name, err)
+				}
+				for _, m := range list {
+					if prev, dup := seen[m.ID]; dup {
+						return nil, fmt.Errorf("i18n: %s: key %q is in both %s and %s", where, m.ID, prev, name)
+					}
+					seen[m.ID] = name
+				}
+				if raw[l.Code] == nil {
+					raw[l.Code] = map[string]*i18n.Message{}
+				}
+				merge(raw[l.Code], list)
 			}
-			if raw[l.Code] == nil {
-				raw[l.Code] = map[string]*i18n.Message{}
-			}
-			merge(raw[l.Code], list)
 		}
 	}
 
@@ -175,7 +192,9 @@ func checkOverlayNames(fsys fs.FS) error {
 		return err
 	}
 	for _, name := range names {
-		if code := strings.TrimSuffix(path.Base(name), ".json"); !Supported(code) {
+		base := strings.TrimSuffix(path.Base(name), ".json")
+		code := base[strings.LastIndex(base, ".")+1:]
+		if !Supported(code) {
 			return fmt.Errorf("%s: language %q is not supported (supported: %s); add it to Languages first",
 				name, code, strings.Join(codes(), ", "))
 		}

@@ -470,3 +470,22 @@ func BenchmarkNew(b *testing.B) {
 		}
 	}
 }
+
+func TestAreaFilesAreMergedAndDuplicatesRefused(t *testing.T) {
+	base := fstest.MapFS{}
+	for _, l := range Languages() {
+		base[l.Code+".json"] = file(`{"a.b.c": {"description": "d", "other": "base ` + l.Code + `"}}`)
+		base["places."+l.Code+".json"] = file(`{"places.x.y": {"description": "d", "other": "area ` + l.Code + `"}}`)
+	}
+	c, err := load(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.T("ru", "places.x.y"); got != "area ru" {
+		t.Fatalf("area file not loaded: %q", got)
+	}
+	base["dup.en.json"] = file(`{"a.b.c": {"description": "d", "other": "again"}}`)
+	if _, err := load(base); err == nil || !strings.Contains(err.Error(), "a.b.c") {
+		t.Fatalf("a key in two files must be refused, got %v", err)
+	}
+}
