@@ -23,7 +23,7 @@ type Route struct {
 
 // routeTable is the one list of every URL onramp answers (DESIGN.md §8).
 func (s *Server) routeTable() []Route {
-	return []Route{
+	rs := []Route{
 		{"GET /{$}", http.HandlerFunc(s.home), Public},
 		{"GET /login", s.loginPage("password"), Public},
 		{"POST /login", s.loginSubmit("password"), Public},
@@ -39,4 +39,7 @@ func (s *Server) routeTable() []Route {
 		{"GET /metrics", s.metricsHandler(), Ops},
 		{"GET /static/", s.static(), Public},
 	}
+	rs = append(rs, s.placeRoutes()...)  // places.go
+	rs = append(rs, s.peopleRoutes()...) // people.go
+	return rs
 }
