@@ -136,6 +136,9 @@ func New(ctx context.Context, cfg config.Config, o Options) (*App, error) {
 // Handler is the whole HTTP handler, for tests and benchmarks.
 func (a *App) Handler() http.Handler { return a.web }
 
+// Routes is the route table, for the authorisation matrix and crawl tests.
+func (a *App) Routes() []web.Route { return a.web.Routes() }
+
 // DB gives the open database, for commands that run beside the server.
 func (a *App) DB() *db.DB { return a.db }
 
