@@ -52,6 +52,7 @@ func commands() []command {
 	return []command{
 		{"serve", "run the web server (SQLite in ./data by default)", runServe},
 		{"migrate", "bring the database schema up to date, or show its status: migrate [up|status]", runMigrate},
+		{"i18n", "check the translations: i18n check [--dir DIR]", runI18n},
 		{"version", "print the version", runVersion},
 		{"help", "list the commands, or explain one: help [command]", runHelp},
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -123,5 +124,20 @@ func TestServeStopsGracefully(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "listening on http://"+addr) {
 		t.Errorf("banner missing address: %q", out.String())
+	}
+}
+
+func TestI18nCheck(t *testing.T) {
+	code, out, errOut := run(t, nil, "i18n", "check")
+	if code != 0 {
+		t.Fatalf("built-in catalogs must pass: %d %s %s", code, out, errOut)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "ru.json"), []byte(`{"people.count": {"one": "{{.Count}} человек"}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ = run(t, nil, "i18n", "check", "--dir", dir)
+	if code != 1 || !strings.Contains(out, "people.count") {
+		t.Fatalf("broken overlay must fail naming the key: %d %q", code, out)
 	}
 }
