@@ -204,7 +204,7 @@ func (s *Service) setSecret(ctx context.Context, userID string, k secretKind, se
 	if err != nil {
 		return errs.Wrap(err, "account: hash secret")
 	}
-	ok, err := s.st.setSecret(ctx, userID, k, h, by, s.now().UTC())
+	ok, err := s.st.setSecret(ctx, userID, k, h, by, s.stamp())
 	if err != nil {
 		return errs.Wrap(err, "account: set secret")
 	}

@@ -172,7 +172,7 @@ func TestLockOut(t *testing.T) {
 
 func TestLockOutSharedAndReset(t *testing.T) {
 	testkit.EachDB(t, func(t *testing.T, d *db.DB) {
-		s, c := newTestService(t, d)
+		s, _ := newTestService(t, d)
 		ctx := t.Context()
 		u, err := s.CreateUser(ctx, NewUser{DisplayName: "Both", Phone: "+37121234567", PIN: "582031",
 			Password: "long enough pass"})
@@ -210,7 +210,6 @@ func TestLockOutSharedAndReset(t *testing.T) {
 		if got.UpdatedBy != "trainer-1" {
 			t.Fatalf("updated_by %q", got.UpdatedBy)
 		}
-		_ = c
 	})
 }
 

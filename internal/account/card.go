@@ -22,7 +22,7 @@ func (s *Service) IssueLoginCard(ctx context.Context, userID, by string) (string
 		if err != nil {
 			return "", LoginCard{}, errs.Wrap(err, "account: issue card")
 		}
-		c := LoginCard{ID: s.newID(), UserID: userID, CreatedBy: by, CreatedAt: s.now().UTC()}
+		c := LoginCard{ID: s.newID(), UserID: userID, CreatedBy: by, CreatedAt: s.stamp()}
 		err = s.d.Tx(ctx, func(tx *sql.Tx) error {
 			u, err := s.st.userByID(ctx, tx, userID)
 			if err != nil {
@@ -81,7 +81,7 @@ func (s *Service) AuthenticateCard(ctx context.Context, code string) (User, erro
 //
 // Errors: errs.NotFound (account.card.not_found); errs.Internal.
 func (s *Service) RevokeLoginCard(ctx context.Context, cardID, by string) error {
-	ok, err := s.st.revokeCard(ctx, cardID, by, s.now().UTC())
+	ok, err := s.st.revokeCard(ctx, cardID, by, s.stamp())
 	if err != nil {
 		return errs.Wrap(err, "account: revoke card")
 	}
@@ -103,7 +103,7 @@ func (s *Service) RevokeLoginCards(ctx context.Context, userID, by string) error
 		if !ok {
 			return userNotFound(nil)
 		}
-		_, err = s.st.revokeCards(ctx, tx, userID, by, s.now().UTC())
+		_, err = s.st.revokeCards(ctx, tx, userID, by, s.stamp())
 		return err
 	})
 	return errs.Wrap(err, "account: revoke cards")

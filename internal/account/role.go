@@ -69,7 +69,7 @@ const (
 // never written.
 //
 //	action             learner trainer coordinator outreach caseworker manager analyst admin
-//	learn                 x       x         x          x         x         x       x      x
+//	learn                 x       x         x         x         x         x       x      x
 //	teach                         x         x                                            x
 //	view_learners                 x         x                                            x
 //	create_learners               x         x                                            x
@@ -77,14 +77,14 @@ const (
 //	issue_login_cards             x         x                                            x
 //	manage_classes                          x                                            x
 //	manage_devices                          x                                            x
-//	manage_staff                            x                              x             x
+//	manage_staff                            x                             x              x
 //	manage_places                                                                        x
-//	manage_programmes                                                      x             x
-//	view_reports                            x                              x       x     x
-//	export                                                                 x       x     x
-//	survey                                             x                                 x
-//	refer                         x         x          x         x                       x
-//	handle_referrals                                             x
+//	manage_programmes                                                     x              x
+//	view_reports                            x                             x       x      x
+//	export                                                                x       x      x
+//	survey                                            x                                  x
+//	refer                         x         x         x         x                        x
+//	handle_referrals                                            x
 //
 // Decisions behind it:
 //   - Everyone may learn: trainers are trained too (the cascade).
@@ -95,23 +95,25 @@ const (
 //     (handle_referrals): those are need-to-know. An administrator who needs them
 //     grants themself the caseworker role, which leaves a trace in grants.
 //   - Who may grant which role is narrower than manage_staff; see Role.CanGrant.
-var capabilities = map[Action][]Role{
-	ActLearn:            {Learner, Trainer, Coordinator, Outreach, Caseworker, Manager, Analyst, Admin},
-	ActTeach:            {Trainer, Coordinator, Admin},
-	ActViewLearners:     {Trainer, Coordinator, Admin},
-	ActCreateLearners:   {Trainer, Coordinator, Admin},
-	ActResetPIN:         {Trainer, Coordinator, Admin},
-	ActIssueLoginCards:  {Trainer, Coordinator, Admin},
-	ActManageClasses:    {Coordinator, Admin},
-	ActManageDevices:    {Coordinator, Admin},
-	ActManageStaff:      {Coordinator, Manager, Admin},
-	ActManagePlaces:     {Admin},
-	ActManageProgrammes: {Manager, Admin},
-	ActViewReports:      {Coordinator, Manager, Analyst, Admin},
-	ActExport:           {Manager, Analyst, Admin},
-	ActSurvey:           {Outreach, Admin},
-	ActRefer:            {Trainer, Coordinator, Outreach, Caseworker, Admin},
-	ActHandleReferrals:  {Caseworker},
+func capabilities() map[Action][]Role {
+	return map[Action][]Role{
+		ActLearn:            {Learner, Trainer, Coordinator, Outreach, Caseworker, Manager, Analyst, Admin},
+		ActTeach:            {Trainer, Coordinator, Admin},
+		ActViewLearners:     {Trainer, Coordinator, Admin},
+		ActCreateLearners:   {Trainer, Coordinator, Admin},
+		ActResetPIN:         {Trainer, Coordinator, Admin},
+		ActIssueLoginCards:  {Trainer, Coordinator, Admin},
+		ActManageClasses:    {Coordinator, Admin},
+		ActManageDevices:    {Coordinator, Admin},
+		ActManageStaff:      {Coordinator, Manager, Admin},
+		ActManagePlaces:     {Admin},
+		ActManageProgrammes: {Manager, Admin},
+		ActViewReports:      {Coordinator, Manager, Analyst, Admin},
+		ActExport:           {Manager, Analyst, Admin},
+		ActSurvey:           {Outreach, Admin},
+		ActRefer:            {Trainer, Coordinator, Outreach, Caseworker, Admin},
+		ActHandleReferrals:  {Caseworker},
+	}
 }
 
 // grantable says which roles each role may grant (at a place within its own
@@ -125,11 +127,13 @@ var capabilities = map[Action][]Role{
 //
 // Nobody below admin can grant a role equal to or above their own, so a role
 // cannot spread itself.
-var grantable = map[Role][]Role{
-	Admin:       {Learner, Trainer, Coordinator, Outreach, Caseworker, Manager, Analyst, Admin},
-	Manager:     {Learner, Trainer, Coordinator, Outreach, Caseworker, Analyst},
-	Coordinator: {Learner, Trainer},
-	Trainer:     {Learner},
+func grantable() map[Role][]Role {
+	return map[Role][]Role{
+		Admin:       {Learner, Trainer, Coordinator, Outreach, Caseworker, Manager, Analyst, Admin},
+		Manager:     {Learner, Trainer, Coordinator, Outreach, Caseworker, Analyst},
+		Coordinator: {Learner, Trainer},
+		Trainer:     {Learner},
+	}
 }
 
 // Actions lists every action, in the order of the capability table.
@@ -140,14 +144,14 @@ func Actions() []Action {
 }
 
 // Can reports whether role r may do a (at the places its grant reaches).
-func (r Role) Can(a Action) bool { return slices.Contains(capabilities[a], r) }
+func (r Role) Can(a Action) bool { return slices.Contains(capabilities()[a], r) }
 
 // CanGrant reports whether role r may grant role target (at a place within its
 // own scope).
-func (r Role) CanGrant(target Role) bool { return slices.Contains(grantable[r], target) }
+func (r Role) CanGrant(target Role) bool { return slices.Contains(grantable()[r], target) }
 
 // RolesFor lists the roles that may do a. The slice is a copy.
-func RolesFor(a Action) []Role { return slices.Clone(capabilities[a]) }
+func RolesFor(a Action) []Role { return slices.Clone(capabilities()[a]) }
 
 // Grant is a role held on a place.
 type Grant struct {

@@ -1,13 +1,16 @@
 package account
 
 import (
+	"fmt"
+	"os"
 	"slices"
+	"strings"
 	"testing"
 )
 
 func TestCapabilityTable(t *testing.T) {
-	if len(capabilities) != len(Actions()) {
-		t.Fatalf("%d actions in the table, %d in Actions()", len(capabilities), len(Actions()))
+	if len(capabilities()) != len(Actions()) {
+		t.Fatalf("%d actions in the table, %d in Actions()", len(capabilities()), len(Actions()))
 	}
 	for _, a := range Actions() {
 		roles := RolesFor(a)
@@ -132,5 +135,35 @@ func TestGrantsScope(t *testing.T) {
 	}
 	if !gs.Has(Coordinator) || gs.Has(Admin) {
 		t.Error("Has wrong")
+	}
+}
+
+// TestCapabilityTableDocumented keeps the table in the comment on capabilities
+// equal to the map.
+func TestCapabilityTableDocumented(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("//\taction            ")
+	for _, r := range Roles() {
+		b.WriteString(" " + string(r))
+	}
+	b.WriteString("\n")
+	for _, a := range Actions() {
+		line := fmt.Sprintf("//\t%-18s", a)
+		for _, r := range Roles() {
+			mark := " "
+			if r.Can(a) {
+				mark = "x"
+			}
+			w := len(r) + 1
+			line += strings.Repeat(" ", w/2) + mark + strings.Repeat(" ", w-w/2-1)
+		}
+		b.WriteString(strings.TrimRight(line, " ") + "\n")
+	}
+	src, err := os.ReadFile("role.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(src), b.String()) {
+		t.Fatalf("the table in role.go differs from the map; it should read:\n%s", b.String())
 	}
 }

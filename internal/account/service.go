@@ -60,6 +60,10 @@ func (s *Service) WithCallingCode(cc string) *Service {
 	return &c
 }
 
+// stamp is the time to store: UTC at the precision the database keeps, so a
+// returned record equals the same record read back.
+func (s *Service) stamp() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
+
 // NewID makes a UUIDv7, the ID of every record onramp makes.
 func NewID() string { return uuid.Must(uuid.NewV7()).String() }
 
@@ -140,7 +144,7 @@ func (s *Service) CreateUser(ctx context.Context, nu NewUser) (User, error) {
 		}
 		u.HasPIN = true
 	}
-	now := s.now().UTC()
+	now := s.stamp()
 	u.CreatedAt, u.UpdatedAt, u.UpdatedBy = now, now, nu.CreatedBy
 
 	err = s.d.Tx(ctx, func(tx *sql.Tx) error {
@@ -317,7 +321,7 @@ func (s *Service) UpdateUser(ctx context.Context, id string, upd UserUpdate, by 
 	if err := f.Err(); err != nil {
 		return User{}, err
 	}
-	now := s.now().UTC()
+	now := s.stamp()
 	var u userRow
 	err := s.d.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -414,7 +418,7 @@ func (s *Service) GrantRole(ctx context.Context, userID string, role Role, place
 			return userNotFound(nil)
 		}
 		return s.st.insertGrant(ctx, tx, Grant{UserID: userID, Role: role, PlaceID: placeID, GrantedBy: by,
-			GrantedAt: s.now().UTC()})
+			GrantedAt: s.stamp()})
 	})
 	switch {
 	case db.IsUniqueViolation(err):

@@ -73,6 +73,18 @@ func TestCreateAndFindUser(t *testing.T) {
 
 		_, err = s.FindUserByID(ctx, "no-such-id")
 		wantCode(t, err, errs.NotFound, "account.user.not_found")
+
+		// With the real clock (nanoseconds, monotonic reading) too, what
+		// CreateUser returns is what is read back.
+		real := NewService(d, nil, nil, nil)
+		real.params = cheapParams()
+		made, err := real.CreateUser(ctx, assisted())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := real.FindUserByID(ctx, made.ID); got != made {
+			t.Fatalf("read back %+v, made %+v", got, made)
+		}
 	})
 }
 

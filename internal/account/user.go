@@ -64,7 +64,8 @@ type UserUpdate struct {
 // grant on one of PlaceIDs are returned, and an empty PlaceIDs returns nobody.
 // The web layer passes the subtree (from the place package) of the places where
 // the person asking may see users; AllPlaces is for the command line and the
-// administrator of the whole installation.
+// administrator of the whole installation. PlaceIDs become bound parameters,
+// so keep them under about 30,000 (SQLite's limit is 32,766 per statement).
 type Filter struct {
 	PlaceIDs  []string
 	AllPlaces bool
