@@ -22,11 +22,13 @@ type Options struct {
 	Duration    time.Duration // measured attack per target
 	Warmup      time.Duration // unmeasured attack before it
 	Workers     int
+	Rounds      int       // times each target is measured; the median is reported; 0 means 1
 	MaxRequests uint64    // per attack; 0 means load.MaxRequests
 	Log         io.Writer // progress lines; nil discards
 }
 
-// Outcome is one target's measurement.
+// Outcome is one target's measurement. With several rounds, Ratio is the median of
+// the per-round ratios, which can differ a little from the ratio of the medians.
 type Outcome struct {
 	Target   Target
 	Result   load.Result
@@ -108,48 +110,120 @@ func names(ts []Target) []string {
 	return out
 }
 
-// Run measures each target in turn and returns one Outcome per target, in order.
-// Baselines must come before the targets divided by them (Select keeps that order).
+// Run measures each target in turn, opt.Rounds times over (round-robin, so that a
+// passing disturbance of the machine hits every target alike), and returns one
+// Outcome per target, in order. With several rounds each figure is the median of the
+// rounds and the error counts are summed.
 func Run(ctx context.Context, targets []Target, opt Options) []Outcome {
 	logw := opt.Log
 	if logw == nil {
 		logw = io.Discard
 	}
 	logf := func(format string, args ...any) { fmt.Fprintf(logw, format+"\n", args...) }
+	rounds := max(opt.Rounds, 1)
 
-	prepErr := map[string]error{}
-	for _, t := range targets {
+	out := make([]Outcome, len(targets))
+	for i, t := range targets {
+		out[i].Target = t
 		if t.Prepare != nil {
 			logf("prepare %s", t.Name)
 			if err := t.Prepare(ctx); err != nil {
-				prepErr[t.Name] = fmt.Errorf("prepare: %w", err)
+				out[i].Err = fmt.Errorf("prepare: %w", err)
 			}
 		}
 	}
-	var out []Outcome
-	tput := map[string]float64{}
-	for _, t := range targets {
-		o := Outcome{Target: t, Err: prepErr[t.Name]}
-		if o.Err == nil {
-			o.Result, o.Err = measure(ctx, t, opt, logf)
-		}
-		if o.Err == nil {
-			tput[t.Name] = o.Result.Throughput
-			if b, ok := tput[t.Baseline]; ok && b > 0 {
-				o.Ratio, o.HasRatio = o.Result.Throughput/b, true
-			} else if t.Baseline == "" {
-				o.Ratio, o.HasRatio = 1, true
+	results := make([][]load.Result, len(targets))
+	for r := 1; r <= rounds && ctx.Err() == nil; r++ {
+		for i, t := range targets {
+			if out[i].Err != nil || ctx.Err() != nil {
+				continue
 			}
-			logf("%s: %.0f req/s, p50 %s, p99 %s, %d errors", t.Name, o.Result.Throughput, o.Result.P50, o.Result.P99, o.Result.Errors)
-		} else {
-			logf("%s: %v", t.Name, firstLine(o.Err.Error()))
+			if rounds > 1 {
+				logf("round %d of %d", r, rounds)
+			}
+			res, err := measure(ctx, t, opt, logf)
+			if err != nil {
+				out[i].Err = err
+				logf("%s: %v", t.Name, firstLine(err.Error()))
+				continue
+			}
+			logf("%s: %.0f req/s, p50 %s, p99 %s, %d errors", t.Name, res.Throughput, res.P50, res.P99, res.Errors)
+			results[i] = append(results[i], res)
 		}
-		out = append(out, o)
-		if ctx.Err() != nil {
-			break
+	}
+	index := map[string]int{}
+	for i := range out {
+		o := &out[i]
+		if o.Err == nil && len(results[i]) < rounds {
+			o.Err = fmt.Errorf("interrupted after %d of %d rounds", len(results[i]), rounds)
+		}
+		if o.Err != nil {
+			continue
+		}
+		o.Result = combine(results[i])
+		index[o.Target.Name] = i
+		if o.Target.Baseline == "" {
+			o.Ratio, o.HasRatio = 1, true
+			continue
+		}
+		// The ratio is the median of the per-round ratios: a target and its baseline
+		// measured in the same round are closest in time.
+		b, ok := index[o.Target.Baseline]
+		if !ok {
+			continue
+		}
+		var ratios []float64
+		for r := range rounds {
+			if bt := results[b][r].Throughput; bt > 0 {
+				ratios = append(ratios, results[i][r].Throughput/bt)
+			}
+		}
+		if len(ratios) == rounds {
+			o.Ratio, o.HasRatio = median(ratios), true
 		}
 	}
 	return out
+}
+
+// combine takes the median throughput and latencies of several rounds and sums
+// their counts.
+func combine(rs []load.Result) load.Result {
+	if len(rs) == 1 {
+		return rs[0]
+	}
+	c := load.Result{Codes: map[int]uint64{}}
+	var tput []float64
+	var p50, p99, top []time.Duration
+	seen := map[string]bool{}
+	for _, r := range rs {
+		c.Requests += r.Requests
+		c.Errors += r.Errors
+		c.Elapsed += r.Elapsed
+		for code, n := range r.Codes {
+			c.Codes[code] += n
+		}
+		for _, s := range r.Samples {
+			if !seen[s] {
+				seen[s] = true
+				c.Samples = append(c.Samples, s)
+			}
+		}
+		tput = append(tput, r.Throughput)
+		p50, p99, top = append(p50, r.P50), append(p99, r.P99), append(top, r.Max)
+	}
+	c.Throughput = median(tput)
+	c.P50, c.P99, c.Max = median(p50), median(p99), slices.Max(top)
+	return c
+}
+
+func median[T float64 | time.Duration](xs []T) T {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
 }
 
 func measure(ctx context.Context, t Target, opt Options, logf func(string, ...any)) (load.Result, error) {
@@ -245,8 +319,12 @@ func WriteMarkdown(w io.Writer, m Machine, opt Options, outs []Outcome) error {
 	if m.LoadAvg != "" {
 		fmt.Fprintf(&b, "- Load average when the run began: %s (anything else busy on the machine skews every figure)\n", m.LoadAvg)
 	}
-	fmt.Fprintf(&b, "- Load: %d workers, keep-alive, max throughput; %s warm-up + %s measured per target; driver and servers share the machine\n\n",
-		opt.Workers, opt.Warmup, opt.Duration)
+	rounds := ""
+	if opt.Rounds > 1 {
+		rounds = fmt.Sprintf(", %d rounds round-robin (medians shown)", opt.Rounds)
+	}
+	fmt.Fprintf(&b, "- Load: %d workers, keep-alive, max throughput; %s warm-up + %s measured per target%s; each server in its own process, sharing the cores with the driver\n\n",
+		opt.Workers, opt.Warmup, opt.Duration, rounds)
 	b.WriteString("| target | req/s | p50 | p99 | errors | ratio | budget | result |\n")
 	b.WriteString("|---|--:|--:|--:|--:|--:|--:|---|\n")
 	var notes []string
@@ -270,6 +348,9 @@ func WriteMarkdown(w io.Writer, m Machine, opt Options, outs []Outcome) error {
 		budget := "-"
 		if t.Budget > 0 {
 			budget = fmt.Sprintf("≥ %.2f", t.Budget)
+			if t.Informative {
+				budget += " (info)"
+			}
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", t.Name, reqs, p50, p99, errs, ratio, budget, o.Verdict())
 		if o.Err != nil {

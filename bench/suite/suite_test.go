@@ -138,7 +138,7 @@ func TestRunRatiosAndVerdicts(t *testing.T) {
 		{Name: "elsewhere", Start: func(context.Context) (string, func(), error) { return "http://example.invalid", func() {}, nil },
 			Request: load.Get("/"), Baseline: "base", Budget: 0.5},
 	}
-	opt := Options{Duration: 150 * time.Millisecond, Warmup: 20 * time.Millisecond, Workers: 2}
+	opt := Options{Duration: 150 * time.Millisecond, Warmup: 20 * time.Millisecond, Workers: 2, Rounds: 2}
 	outs := Run(context.Background(), targets, opt)
 	verdicts := map[string]string{}
 	for _, o := range outs {
@@ -153,6 +153,9 @@ func TestRunRatiosAndVerdicts(t *testing.T) {
 	if !outs[1].HasRatio || outs[1].Ratio <= 0 || outs[1].Ratio >= 0.99 {
 		t.Errorf("slow ratio %v %v", outs[1].Ratio, outs[1].HasRatio)
 	}
+	if outs[0].Result.Requests == 0 || outs[0].Result.Elapsed < opt.Duration { // two rounds summed
+		t.Errorf("base result %+v", outs[0].Result)
+	}
 	if !errors.Is(outs[4].Err, load.ErrNotLoopback) {
 		t.Errorf("elsewhere: %v, want ErrNotLoopback", outs[4].Err)
 	}
@@ -166,11 +169,29 @@ func TestRunRatiosAndVerdicts(t *testing.T) {
 		t.Fatal(err)
 	}
 	md := b.String()
-	for _, s := range []string{"Test CPU, 2 cores, GOMAXPROCS 2, go1.x", "2026-01-02 03:04 UTC", "| target | req/s | p50 | p99 | errors | ratio | budget | result |",
+	for _, s := range []string{"Test CPU, 2 cores, GOMAXPROCS 2, go1.x", "2 rounds round-robin", "2026-01-02 03:04 UTC", "| target | req/s | p50 | p99 | errors | ratio | budget | result |",
 		"| base |", "× base | ≥ 0.99 | FAIL |", "- broken: start: no binary"} {
 		if !strings.Contains(md, s) {
 			t.Errorf("markdown lacks %q:\n%s", s, md)
 		}
+	}
+}
+
+func TestCombineTakesMedians(t *testing.T) {
+	rs := []load.Result{
+		{Requests: 10, Errors: 1, Throughput: 300, P50: 3, P99: 30, Max: 90, Codes: map[int]uint64{200: 9, 500: 1}, Samples: []string{"a"}},
+		{Requests: 20, Throughput: 100, P50: 1, P99: 10, Max: 50, Codes: map[int]uint64{200: 20}},
+		{Requests: 30, Errors: 2, Throughput: 200, P50: 2, P99: 20, Max: 70, Codes: map[int]uint64{200: 28, 500: 2}, Samples: []string{"a", "b"}},
+	}
+	c := combine(rs)
+	if c.Throughput != 200 || c.P50 != 2 || c.P99 != 20 || c.Max != 90 {
+		t.Errorf("medians: %+v", c)
+	}
+	if c.Requests != 60 || c.Errors != 3 || c.Codes[500] != 3 || !slices.Equal(c.Samples, []string{"a", "b"}) {
+		t.Errorf("sums: %+v", c)
+	}
+	if m := median([]float64{4, 1, 3, 2}); m != 2.5 {
+		t.Errorf("median of four = %v", m)
 	}
 }
 

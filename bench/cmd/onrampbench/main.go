@@ -1,7 +1,7 @@
 // Command onrampbench runs onramp's load benchmarks against bare baselines built in
 // the same run, and serves those baselines.
 //
-//	onrampbench run [--duration 10s] [--warmup 2s] [--workers 16] [--only name,...] [--list]
+//	onrampbench run [--duration 10s] [--warmup 2s] [--workers 8] [--rounds 1] [--only name,...] [--list]
 //	onrampbench serve-baseline --kind page|write [--addr 127.0.0.1:0] [--dir DIR]
 //
 // run starts every target as a child process on 127.0.0.1 (the baselines by running
@@ -45,7 +45,7 @@ func firstLine(err error) string {
 }
 
 const usage = `usage:
-  onrampbench run [--duration 10s] [--warmup 2s] [--workers 16] [--only name,...] [--list]
+  onrampbench run [--duration 10s] [--warmup 2s] [--workers 8] [--rounds 1] [--only name,...] [--list]
   onrampbench serve-baseline --kind page|write [--addr 127.0.0.1:0] [--dir DIR]`
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -94,7 +94,8 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var opt suite.Options
 	fs.DurationVar(&opt.Duration, "duration", 10*time.Second, "measured attack per target")
 	fs.DurationVar(&opt.Warmup, "warmup", 2*time.Second, "unmeasured attack before each measurement")
-	fs.IntVar(&opt.Workers, "workers", 16, "concurrent requests in flight (one keep-alive connection each)")
+	fs.IntVar(&opt.Workers, "workers", 8, "concurrent requests in flight (one keep-alive connection each)")
+	fs.IntVar(&opt.Rounds, "rounds", 1, "measure every target this many times, round-robin, and report medians")
 	fs.Uint64Var(&opt.MaxRequests, "max-requests", 0, "stop an attack after this many requests (0: the driver's hard limit)")
 	only := fs.String("only", "", "comma-separated target names (their baselines are added)")
 	list := fs.Bool("list", false, "list the targets and exit")
@@ -105,8 +106,8 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if fs.NArg() > 0 {
 		return fmt.Errorf("run: unexpected arguments %q", fs.Args())
 	}
-	if opt.Duration <= 0 || opt.Warmup < 0 || opt.Workers <= 0 {
-		return errors.New("run: --duration and --workers must be positive, --warmup not negative")
+	if opt.Duration <= 0 || opt.Warmup < 0 || opt.Workers <= 0 || opt.Rounds <= 0 {
+		return errors.New("run: --duration, --workers and --rounds must be positive, --warmup not negative")
 	}
 
 	self, err := os.Executable()
