@@ -58,6 +58,10 @@ func holdsAnywhere(gs account.Grants, a account.Action) bool {
 // needLogin sends a GET to the sign-in page (coming back afterwards) and
 // answers anything else with 401.
 func (s *Server) needLogin(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		s.apiError(w, r, http.StatusUnauthorized, errs.E(errs.Unauthenticated, "", nil))
+		return
+	}
 	if r.Method == http.MethodGet || r.Method == http.MethodHead {
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		return

@@ -14,6 +14,7 @@ import (
 	"github.com/onramp/onramp/internal/db"
 	"github.com/onramp/onramp/internal/i18n"
 	"github.com/onramp/onramp/internal/place"
+	"github.com/onramp/onramp/internal/progress"
 	"github.com/onramp/onramp/internal/testkit"
 	"github.com/onramp/onramp/internal/web"
 )
@@ -35,6 +36,7 @@ type env struct {
 	DB       *db.DB
 	Accounts *account.Service
 	Places   *place.Service
+	Progress *progress.Service
 	Place    map[string]string       // code -> id
 	User     map[string]account.User // name -> user
 	Now      time.Time
@@ -110,8 +112,11 @@ func newEnvOn(t testing.TB, d *db.DB) *env {
 		}
 		e.User[l.name] = u
 	}
+	batch := db.NewBatcher(d, 64, 0)
+	t.Cleanup(batch.Close)
+	e.Progress = progress.NewService(d, batch, testLessons{}, time.Now)
 	e.S, err = web.New(web.Deps{
-		Log: slog.New(slog.DiscardHandler), DB: d, Translator: cat, Accounts: e.Accounts, Places: e.Places,
+		Log: slog.New(slog.DiscardHandler), DB: d, Translator: cat, Accounts: e.Accounts, Places: e.Places, Progress: e.Progress,
 		Sessions: account.NewSessionStore(d, time.Now),
 	})
 	if err != nil {
@@ -149,3 +154,11 @@ func (e *env) login(t testing.TB, name string) []*http.Cookie {
 
 // sameOrigin marks a request as coming from our own pages (what a browser sends).
 func sameOrigin() http.Header { return http.Header{"Sec-Fetch-Site": {"same-origin"}} }
+
+// testLessons is a one-course curriculum for the statement intake.
+type testLessons struct{}
+
+func (testLessons) LessonCount(course string) (int, bool) { return 2, course == "phone" }
+func (testLessons) HasLesson(course, lesson string) bool {
+	return course == "phone" && (lesson == "a" || lesson == "b")
+}

@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+
+	"github.com/onramp/onramp/internal/account"
 )
 
 // Access says who may call a route. The authorisation tests walk the route table
@@ -35,6 +37,7 @@ func (s *Server) routeTable() []Route {
 		{"POST /logout", http.HandlerFunc(s.logout), SignedIn},
 		{"POST /settings/display", http.HandlerFunc(s.displaySave), Public},
 		{"POST /settings/language", http.HandlerFunc(s.languageSave), Public},
+		{"POST /api/statements", http.HandlerFunc(s.statementsPost), Needs(account.ActLearn)},
 		{"GET /healthz", http.HandlerFunc(s.healthz), Ops},
 		{"GET /metrics", s.metricsHandler(), Ops},
 		{"GET /static/", s.static(), Public},

@@ -12,6 +12,7 @@ import (
 
 	"github.com/onramp/onramp/internal/account"
 	"github.com/onramp/onramp/internal/place"
+	"github.com/onramp/onramp/internal/progress"
 )
 
 // Pinger is what the health check needs of the database.
@@ -29,6 +30,7 @@ type Deps struct {
 	Translator Translator
 	Accounts   *account.Service
 	Places     *place.Service
+	Progress   *progress.Service
 	// Sessions stores sessions server-side (account.SessionStore); nil keeps
 	// them in memory, for tests of pages that need no sign-in.
 	Sessions scs.CtxStore
