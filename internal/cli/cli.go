@@ -52,7 +52,10 @@ func commands() []command {
 	return []command{
 		{"serve", "run the web server (SQLite in ./data by default)", runServe},
 		{"migrate", "bring the database schema up to date, or show its status: migrate [up|status]", runMigrate},
+		{"user", "manage accounts: user add --role R --place P --email E (e.g. the first administrator)", runUser},
+		{"import", "load records from a file, all or nothing: import places FILE [--lang en]", runImport},
 		{"i18n", "check the translations: i18n check [--dir DIR]", runI18n},
+		{"content", "check course content: content validate [--alone] [DIR]", runContent},
 		{"version", "print the version", runVersion},
 		{"help", "list the commands, or explain one: help [command]", runHelp},
 	}
