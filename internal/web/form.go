@@ -39,8 +39,7 @@ func parseForm(w http.ResponseWriter, r *http.Request) *form {
 	if err := r.ParseForm(); err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			f.Error = "error.too_large"
-			f.Args = map[string]any{"MaxMB": 0}
+			f.Error = "error.form_too_large"
 		} else {
 			f.Error = "error.invalid"
 		}

@@ -82,11 +82,19 @@ func (s *Server) peopleList(w http.ResponseWriter, r *http.Request) {
 	for _, id := range sub {
 		in[id] = true
 	}
+	seeLearners, err := s.allowedAt(ctx, p, account.ActViewLearners, placeID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	for _, u := range users {
 		gs, err := s.deps.Accounts.GrantsOf(ctx, u.ID)
 		if err != nil {
 			s.fail(w, r, err)
 			return
+		}
+		if !seeLearners && !account.Grants(gs).IsStaff() {
+			continue // learners are for those who teach them; see person.visibleTo
 		}
 		cs, err := s.deps.Accounts.LoginCardsOf(ctx, u.ID)
 		if err != nil {
