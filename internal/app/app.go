@@ -19,9 +19,11 @@ import (
 
 	"github.com/onramp/onramp/internal/account"
 	"github.com/onramp/onramp/internal/config"
+	"github.com/onramp/onramp/internal/course"
 	"github.com/onramp/onramp/internal/db"
 	"github.com/onramp/onramp/internal/i18n"
 	"github.com/onramp/onramp/internal/place"
+	"github.com/onramp/onramp/internal/progress"
 	"github.com/onramp/onramp/internal/web"
 )
 
@@ -31,6 +33,8 @@ type App struct {
 	Accounts *account.Service
 	Places   *place.Service
 	Catalog  *i18n.Catalog
+	Courses  *course.Library
+	Progress *progress.Service
 
 	sessions *account.SessionStore
 	stopJobs context.CancelFunc
@@ -94,9 +98,15 @@ func New(ctx context.Context, cfg config.Config, o Options) (*App, error) {
 		a.Close()
 		return nil, err
 	}
+	a.Courses, err = loadCourses(cfg, o.Log)
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
 	a.Places = place.NewService(d, o.Now, newID)
 	a.Accounts = account.NewService(d, o.Now, newID, rand.Reader)
 	a.sessions = account.NewSessionStore(d, o.Now)
+	a.Progress = progress.NewService(d, a.batcher, curriculum{a.Courses}, o.Now)
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(
@@ -116,6 +126,8 @@ func New(ctx context.Context, cfg config.Config, o Options) (*App, error) {
 		Translator: a.Catalog,
 		Accounts:   a.Accounts,
 		Places:     a.Places,
+		Progress:   a.Progress,
+		Courses:    a.Courses,
 		Sessions:   a.sessions,
 		Extra:      extraRoutes(a),
 	})
@@ -236,4 +248,28 @@ func (a *App) describeDB() string {
 		return "PostgreSQL " + a.cfg.Redacted()
 	}
 	return "SQLite " + a.cfg.SQLitePath()
+}
+
+// curriculum answers the statement intake's questions from the course library.
+type curriculum struct{ lib *course.Library }
+
+func (c curriculum) LessonCount(slug string) (int, bool) {
+	co := c.lib.Course(slug)
+	if co == nil {
+		return 0, false
+	}
+	return len(co.Lessons), true
+}
+
+func (c curriculum) HasLesson(slug, lesson string) bool {
+	co := c.lib.Course(slug)
+	if co == nil {
+		return false
+	}
+	for _, l := range co.Lessons {
+		if l.Slug == lesson {
+			return true
+		}
+	}
+	return false
 }

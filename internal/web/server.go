@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/onramp/onramp/internal/account"
+	"github.com/onramp/onramp/internal/course"
 	"github.com/onramp/onramp/internal/place"
 	"github.com/onramp/onramp/internal/progress"
 )
@@ -31,6 +32,7 @@ type Deps struct {
 	Accounts   *account.Service
 	Places     *place.Service
 	Progress   *progress.Service
+	Courses    *course.Library
 	// Sessions stores sessions server-side (account.SessionStore); nil keeps
 	// them in memory, for tests of pages that need no sign-in.
 	Sessions scs.CtxStore
