@@ -34,26 +34,24 @@ func ModuleRoot(t testing.TB) string {
 	}
 }
 
-// GoCommand returns the go command of the toolchain that built the test (so the
-// child binary is built with the same Go), falling back to go on PATH.
+// GoCommand returns the go command to build child binaries with: go on PATH,
+// else the one under $GOROOT/bin (the test runner sets GOROOT for its children).
 func GoCommand(t testing.TB) string {
 	t.Helper()
+	if p, err := exec.LookPath("go"); err == nil {
+		return p
+	}
 	exe := "go"
 	if runtime.GOOS == "windows" {
 		exe += ".exe"
 	}
-	// runtime.GOROOT is deprecated for finding the standard library, but here it is
-	// exactly what is wanted: the toolchain that built this test.
-	if root := runtime.GOROOT(); root != "" { //nolint:staticcheck // SA1019, see above
+	if root := os.Getenv("GOROOT"); root != "" {
 		if p := filepath.Join(root, "bin", exe); fileExists(p) {
 			return p
 		}
 	}
-	p, err := exec.LookPath("go")
-	if err != nil {
-		t.Fatalf("no go command: %v", err)
-	}
-	return p
+	t.Fatal("no go command on PATH or in $GOROOT/bin")
+	return ""
 }
 
 // BuildBinary builds the onramp command (the module root's main package) with the
