@@ -11,7 +11,6 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/onramp/onramp/internal/db"
@@ -61,6 +60,7 @@ const (
 	keyImpKindChanged   = "place.import.error.kind_changed"    // [code, kind (stored)]
 	keyImpTooManyErrors = "place.import.error.too_many_errors" // [shown, bad_rows]
 	keyImpRejected      = "place.import.error.rejected"        // the error Import returns [bad_rows]
+	keyImpConflict      = "place.import.error.conflict"        // a concurrent change; try again
 )
 
 // RowError is one problem in an imported file.
@@ -108,7 +108,10 @@ func (r *Report) OK() bool { return len(r.Errors) == 0 }
 // lists the problems and the error is Invalid (place.import.error.rejected); the
 // caller shows the report. Otherwise all rows are written in one transaction and
 // the error is nil.
-// Errors: Invalid (with the Report), Internal.
+// On SQLite the import holds the one write connection from the first check to
+// the commit, so other writes wait for it (seconds for a very large file).
+// Errors: Invalid (with the Report), Conflict (place.import.error.conflict: a
+// code was stored meanwhile; importing again resolves it), Internal.
 func (s *Service) Import(ctx context.Context, r io.Reader) (Report, error) {
 	var rep Report
 	data, err := io.ReadAll(io.LimitReader(r, MaxImportBytes+1))
@@ -123,14 +126,10 @@ func (s *Service) Import(ctx context.Context, r io.Reader) (Report, error) {
 	if !im.parse(data) {
 		return im.reject()
 	}
-	t0 := time.Now()
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
-		fmt.Println("parse", time.Since(t0)); t0 = time.Now()
 		if err := im.resolve(ctx, tx); err != nil {
 			return err
 		}
-		fmt.Println("resolve", time.Since(t0)); t0 = time.Now()
-		defer func() { fmt.Println("write", time.Since(t0)) }()
 		if rep.BadRows > 0 {
 			return errRejected
 		}
@@ -138,6 +137,11 @@ func (s *Service) Import(ctx context.Context, r io.Reader) (Report, error) {
 	})
 	if errors.Is(err, errRejected) {
 		return im.reject()
+	}
+	if db.IsUniqueViolation(err) {
+		// Someone else stored one of the codes between our check and our write
+		// (PostgreSQL; on SQLite the import holds the write lock throughout).
+		return Report{Rows: rep.Rows}, errs.E(errs.Conflict, keyImpConflict, err)
 	}
 	if err != nil {
 		return Report{Rows: rep.Rows}, errs.Wrap(err, "place: import")
@@ -427,15 +431,12 @@ func normKind(s string) string {
 func (im *importer) row(rec []string, line int) {
 	r := &row{line: line}
 	im.rows = append(im.rows, r)
-	if len(rec) > im.width {
-		im.fail(r, "", keyImpExtraFields, map[string]any{"columns": im.width})
-	} else {
-		// Cells under a nameless column must be empty.
-		for i := range rec {
-			if rec[i] != "" && !im.named(i) && strings.TrimSpace(rec[i]) != "" {
-				im.fail(r, "", keyImpExtraFields, map[string]any{"columns": im.width})
-				break
-			}
+	// Cells past the header or under a nameless column must be empty: Excel
+	// leaves empty ones behind, but a value there would be silently lost.
+	for i := range rec {
+		if rec[i] != "" && !im.named(i) && strings.TrimSpace(rec[i]) != "" {
+			im.fail(r, "", keyImpExtraFields, map[string]any{"columns": im.width})
+			break
 		}
 	}
 
@@ -488,7 +489,7 @@ func (im *importer) row(rec []string, line int) {
 	}
 
 	if raw := cell(rec, im.cPop); im.cPop >= 0 {
-		p, ok := parsePopulation(raw)
+		p, ok := ParsePopulation(raw)
 		if !ok {
 			im.fail(r, ColPopulation, keyImpBadNumber, map[string]any{"value": clip(raw)})
 		}
@@ -640,11 +641,11 @@ func (im *importer) write(ctx context.Context, tx *sql.Tx) error {
 	rows := slices.Clone(im.rows)
 	slices.SortStableFunc(rows, func(a, b *row) int { return cmp.Compare(a.kind.level(), b.kind.level()) })
 
-	places := newPlaceInserter(ctx, tx)
+	places := newPlaceInserter(ctx, tx, im.svc.db.Dialect)
 	defer places.close()
-	names := newNameUpserter(ctx, tx)
+	names := newNameUpserter(ctx, tx, im.svc.db.Dialect)
 	defer names.close()
-	closure := newClosureInserter(ctx, tx)
+	closure := newClosureInserter(ctx, tx, im.svc.db.Dialect)
 	defer closure.close()
 	upd, err := prepareImportUpdate(ctx, tx)
 	if err != nil {
@@ -657,12 +658,7 @@ func (im *importer) write(ctx context.Context, tx *sql.Tx) error {
 		for hi < len(rows) && rows[hi].kind == rows[lo].kind {
 			hi++
 		}
-		t1 := time.Now()
 		if err := im.writeLevel(ctx, tx, rows[lo:hi], ts, places, names, closure, upd); err != nil {
-			return err
-		}
-		fmt.Println("level", rows[lo].kind, hi-lo, time.Since(t1))
-		if false {
 			return err
 		}
 		lo = hi
@@ -680,9 +676,15 @@ func (im *importer) writeLevel(ctx context.Context, tx *sql.Tx, level []*row, ts
 		}
 	}
 	slices.Sort(need)
-	chains, err := ancestorChains(ctx, tx, slices.Compact(need))
+	need = slices.Compact(need)
+	chains, err := ancestorChains(ctx, tx, need)
 	if err != nil {
 		return fmt.Errorf("parent chains: %w", err)
+	}
+	for _, id := range need {
+		if len(chains[id]) == 0 {
+			return fmt.Errorf("place %s has no closure rows", id)
+		}
 	}
 	parentChain := func(r *row) []string {
 		switch {

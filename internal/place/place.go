@@ -289,10 +289,11 @@ func checkPopulation(p *int64) string {
 	return ""
 }
 
-// parsePopulation reads a population as people type it: digits, optionally
-// grouped with spaces, no-break spaces or thin spaces ("1 234 567", as ru, uk and
-// lv write numbers). Empty gives nil.
-func parsePopulation(s string) (*int64, bool) {
+// ParsePopulation reads a population as people type it, for the import and for
+// forms: digits, optionally grouped with spaces, no-break spaces or thin spaces
+// ("1 234 567", as ru, uk and lv write numbers). Empty gives nil and true; false
+// means not a number in 0..MaxPopulation (form.invalid_number).
+func ParsePopulation(s string) (*int64, bool) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return nil, true

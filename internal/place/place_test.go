@@ -105,12 +105,16 @@ func codes(ps []*Place) []string {
 func checkClosure(t *testing.T, s *Service) {
 	t.Helper()
 	ctx := t.Context()
-	all, total, err := s.FindPlaces(ctx, Filter{Limit: MaxLimit})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if total != len(all) {
-		t.Fatalf("fixture too big for one page: %d", total)
+	var all []*Place
+	for {
+		page, total, err := s.FindPlaces(ctx, Filter{Limit: MaxLimit, Offset: len(all)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, page...)
+		if len(all) >= total || len(page) == 0 {
+			break
+		}
 	}
 	byID := map[string]*Place{}
 	for _, p := range all {
@@ -635,5 +639,25 @@ func TestNewIDIsV7(t *testing.T) {
 	a, b := NewID(), NewID()
 	if len(a) != 36 || a[14] != '7' || a == b {
 		t.Errorf("ids %s %s", a, b)
+	}
+}
+
+func TestParsePopulation(t *testing.T) {
+	for in, want := range map[string]int64{
+		"0": 0, "1234567": 1_234_567, " 1 234 567 ": 1_234_567, "1\u00a0234": 1234, "1\u202f234": 1234,
+		"10000000000": MaxPopulation,
+	} {
+		got, ok := ParsePopulation(in)
+		if !ok || got == nil || *got != want {
+			t.Errorf("ParsePopulation(%q) = %v, %v; want %d", in, got, ok, want)
+		}
+	}
+	if got, ok := ParsePopulation("  "); !ok || got != nil {
+		t.Errorf("blank: %v %v", got, ok)
+	}
+	for _, in := range []string{"-1", "+5", "1,234", "1.5", "12a", "10000000001", "99999999999999999999999", "１２"} {
+		if got, ok := ParsePopulation(in); ok {
+			t.Errorf("ParsePopulation(%q) accepted: %v", in, *got)
+		}
 	}
 }

@@ -401,7 +401,6 @@ type existing struct {
 	kind         Kind
 	venueKind    VenueKind
 	pop          *int64
-	depth        int
 	names        map[string]string
 }
 
@@ -415,7 +414,7 @@ func lookupCodes(ctx context.Context, q querier, codes []string) (map[string]*ex
 		for i, c := range codes[:n] {
 			args[i] = c
 		}
-		rows, err := q.QueryContext(ctx, `SELECT id, parent_id, kind, venue_kind, code, adult_population, depth
+		rows, err := q.QueryContext(ctx, `SELECT id, parent_id, kind, venue_kind, code, adult_population
 			FROM places WHERE code IN (`+db.Placeholders(1, n)+`)`, args...)
 		if err != nil {
 			return nil, err
@@ -427,7 +426,7 @@ func lookupCodes(ctx context.Context, q querier, codes []string) (map[string]*ex
 				pop           sql.NullInt64
 				code, kind    string
 			)
-			if err := rows.Scan(&e.id, &parent, &kind, &venue, &code, &pop, &e.depth); err != nil {
+			if err := rows.Scan(&e.id, &parent, &kind, &venue, &code, &pop); err != nil {
 				rows.Close()
 				return nil, err
 			}
@@ -487,15 +486,14 @@ func ancestorChains(ctx context.Context, q querier, ids []string) (map[string][]
 		for i, id := range ids[:n] {
 			args[i] = id
 		}
-		rows, err := q.QueryContext(ctx, `SELECT descendant_id, ancestor_id, depth FROM place_closure
+		rows, err := q.QueryContext(ctx, `SELECT descendant_id, ancestor_id FROM place_closure
 			WHERE descendant_id IN (`+db.Placeholders(1, n)+`) ORDER BY descendant_id, depth DESC`, args...)
 		if err != nil {
 			return nil, err
 		}
 		for rows.Next() {
 			var d, a string
-			var depth int
-			if err := rows.Scan(&d, &a, &depth); err != nil {
+			if err := rows.Scan(&d, &a); err != nil {
 				rows.Close()
 				return nil, err
 			}
@@ -597,18 +595,29 @@ func (b *bulkInsert) close() {
 	}
 }
 
-func newPlaceInserter(ctx context.Context, tx *sql.Tx) *bulkInsert {
+// bulkParams is how many parameters one multi-row INSERT binds. PostgreSQL
+// gains from big statements (fewer round trips); modernc's SQLite looks each
+// parameter up by a linear scan, so a statement's cost grows with the square of
+// its parameters and a few dozen rows per statement is fastest.
+func bulkParams(d db.Dialect) int {
+	if d == db.SQLite {
+		return 180
+	}
+	return 3000
+}
+
+func newPlaceInserter(ctx context.Context, tx *sql.Tx, d db.Dialect) *bulkInsert {
 	return newBulkInsert(ctx, tx, "places",
-		"id, parent_id, kind, venue_kind, code, adult_population, depth, created_at, updated_at", "", 9, 100)
+		"id, parent_id, kind, venue_kind, code, adult_population, depth, created_at, updated_at", "", 9, bulkParams(d)/9)
 }
 
-func newNameUpserter(ctx context.Context, tx *sql.Tx) *bulkInsert {
+func newNameUpserter(ctx context.Context, tx *sql.Tx, d db.Dialect) *bulkInsert {
 	return newBulkInsert(ctx, tx, "place_names", "place_id, lang, name, name_fold",
-		" ON CONFLICT (place_id, lang) DO UPDATE SET name = excluded.name, name_fold = excluded.name_fold", 4, 200)
+		" ON CONFLICT (place_id, lang) DO UPDATE SET name = excluded.name, name_fold = excluded.name_fold", 4, bulkParams(d)/4)
 }
 
-func newClosureInserter(ctx context.Context, tx *sql.Tx) *bulkInsert {
-	return newBulkInsert(ctx, tx, "place_closure", "ancestor_id, descendant_id, depth", "", 3, 300)
+func newClosureInserter(ctx context.Context, tx *sql.Tx, d db.Dialect) *bulkInsert {
+	return newBulkInsert(ctx, tx, "place_closure", "ancestor_id, descendant_id, depth", "", 3, bulkParams(d)/3)
 }
 
 // prepareImportUpdate prepares the statement importUpdate runs for each stored
