@@ -101,7 +101,6 @@ func (pr *person) mayAt(p *principal, a account.Action) bool {
 	return false
 }
 
-//
 // A learner's record is for the people who teach them (view_learners); managing
 // staff alone does not open it: a programme manager sees learners only through
 // reports (data minimisation, see the capability table in account).
