@@ -42,6 +42,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		withSession.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), sessionKey{}, true)))
 	}))
 	h = s.accessLog(h)
+	h = newCompressor().handler(h)
 	h = securityHeaders(h)
 	h = requestID(h)
 	h = s.recoverer(h)

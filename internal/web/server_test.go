@@ -1,7 +1,9 @@
 package web_test
 
 import (
+	"compress/gzip"
 	"context"
+	"io"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -111,4 +113,32 @@ func TestStaticCaching(t *testing.T) {
 		{Name: "encoded dot-dot", URL: "/static/..%2fgo.mod", WantStatus: 404, WantNotIn: []string{"module github.com"}},
 		{Name: "missing file", URL: "/static/nope.css", WantStatus: 404},
 	})
+}
+
+func TestGzip(t *testing.T) {
+	s := newServer(t, web.Deps{DB: pinger{}})
+	res, body := testkit.Do(t, s, testkit.Scenario{URL: "/static/app.css?v=1", Header: http.Header{"Accept-Encoding": {"gzip, br"}}})
+	if res.Header.Get("Content-Encoding") != "gzip" || res.Header.Get("Content-Length") != "" {
+		t.Fatalf("css not compressed: %v", res.Header)
+	}
+	zr, err := gzip.NewReader(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := io.ReadAll(zr)
+	if err != nil || !strings.Contains(string(plain), "font-size") {
+		t.Fatalf("bad gzip body: %v", err)
+	}
+	res, _ = testkit.Do(t, s, testkit.Scenario{URL: "/", Header: http.Header{"Accept-Encoding": {"identity"}}})
+	if res.Header.Get("Content-Encoding") != "" {
+		t.Fatal("compressed for a client that did not ask")
+	}
+	res, _ = testkit.Do(t, s, testkit.Scenario{URL: "/", Header: http.Header{"Accept-Encoding": {"gzip;q=0"}}})
+	if res.Header.Get("Content-Encoding") != "" {
+		t.Fatal("compressed though gzip;q=0")
+	}
+	res, _ = testkit.Do(t, s, testkit.Scenario{URL: "/healthz", Header: http.Header{"Accept-Encoding": {"gzip"}}})
+	if res.Header.Get("Content-Encoding") != "gzip" {
+		t.Fatal("json not compressed")
+	}
 }
