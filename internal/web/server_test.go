@@ -3,8 +3,8 @@ package web_test
 import (
 	"compress/gzip"
 	"context"
-	"io"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
