@@ -97,25 +97,28 @@ func (s *Server) allowedAt(ctx context.Context, p *principal, a account.Action, 
 	return p.Grants.Allows(a, scope), nil
 }
 
-// requireAt checks that the signed-in person may do a at placeID. When not, it
-// answers 404 — the same answer as for a place that does not exist, so changing
-// an ID in a URL tells nothing about other venues — and returns false.
-func (s *Server) requireAt(w http.ResponseWriter, r *http.Request, a account.Action, placeID string) (*principal, bool) {
+// requireAt checks that the signed-in person may do one of the actions at
+// placeID. When not, it answers 404 — the same answer as for a place that does
+// not exist, so changing an ID in a URL tells nothing about other venues — and
+// returns false.
+func (s *Server) requireAt(w http.ResponseWriter, r *http.Request, placeID string, as ...account.Action) (*principal, bool) {
 	p := who(r)
 	if p == nil {
 		s.needLogin(w, r)
 		return nil, false
 	}
-	ok, err := s.allowedAt(r.Context(), p, a, placeID)
-	if err != nil {
-		s.fail(w, r, err)
-		return nil, false
+	for _, a := range as {
+		ok, err := s.allowedAt(r.Context(), p, a, placeID)
+		if err != nil {
+			s.fail(w, r, err)
+			return nil, false
+		}
+		if ok {
+			return p, true
+		}
 	}
-	if !ok {
-		s.renderError(w, r, http.StatusNotFound, "error.not_found")
-		return nil, false
-	}
-	return p, true
+	s.renderError(w, r, http.StatusNotFound, "error.not_found")
+	return nil, false
 }
 
 // fail answers an error from a service: its code picks the status, its key the

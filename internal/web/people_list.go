@@ -40,7 +40,7 @@ type personRow struct {
 func (s *Server) peopleList(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	placeID := r.PathValue("id")
-	p, ok := s.requireAtAny(w, r, placeID, account.ActViewLearners, account.ActManageStaff)
+	p, ok := s.requireAt(w, r, placeID, account.ActViewLearners, account.ActManageStaff)
 	if !ok {
 		return
 	}
@@ -143,26 +143,4 @@ func (s *Server) peopleList(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.render(w, r, http.StatusOK, "people/list", v)
-}
-
-// requireAtAny is requireAt for a page that any of several actions opens: 404
-// unless the person may do one of them at placeID.
-func (s *Server) requireAtAny(w http.ResponseWriter, r *http.Request, placeID string, as ...account.Action) (*principal, bool) {
-	p := who(r)
-	if p == nil {
-		s.needLogin(w, r)
-		return nil, false
-	}
-	for _, a := range as {
-		ok, err := s.allowedAt(r.Context(), p, a, placeID)
-		if err != nil {
-			s.fail(w, r, err)
-			return nil, false
-		}
-		if ok {
-			return p, true
-		}
-	}
-	s.renderError(w, r, http.StatusNotFound, "error.not_found")
-	return nil, false
 }

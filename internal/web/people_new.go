@@ -85,7 +85,7 @@ func (s *Server) peopleNewPage(w http.ResponseWriter, r *http.Request, status in
 
 // peopleNew shows the sign-up form.
 func (s *Server) peopleNew(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.requireAtAny(w, r, r.PathValue("id"), account.ActCreateLearners, account.ActManageStaff); !ok {
+	if _, ok := s.requireAt(w, r, r.PathValue("id"), account.ActCreateLearners, account.ActManageStaff); !ok {
 		return
 	}
 	s.peopleNewPage(w, r, http.StatusOK, newForm())
@@ -95,7 +95,7 @@ func (s *Server) peopleNew(w http.ResponseWriter, r *http.Request) {
 func (s *Server) peopleCreate(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	placeID := r.PathValue("id")
-	p, ok := s.requireAtAny(w, r, placeID, account.ActCreateLearners, account.ActManageStaff)
+	p, ok := s.requireAt(w, r, placeID, account.ActCreateLearners, account.ActManageStaff)
 	if !ok {
 		return
 	}
