@@ -8,9 +8,10 @@ import (
 
 type homeView struct {
 	Page
-	Grants  []grantView
-	Actions []navItem
-	Learner bool
+	Grants   []grantView
+	Actions  []navItem
+	Learner  bool
+	Learning learningHome // learn_home.go
 }
 
 // grantView is one role a person holds, with the place's name in the page language.
@@ -32,6 +33,11 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v.Learner = p.IsLearnerOnly()
+	var err error
+	if v.Learning, err = s.learningHome(r.Context(), p, v.Lang); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	for _, g := range p.Grants {
 		pl, err := s.deps.Places.FindPlaceByID(r.Context(), g.PlaceID)
 		if err != nil {

@@ -37,6 +37,7 @@ func (s *Server) routeTable() []Route {
 		{"POST /logout", http.HandlerFunc(s.logout), SignedIn},
 		{"POST /settings/display", http.HandlerFunc(s.displaySave), Public},
 		{"POST /settings/language", http.HandlerFunc(s.languageSave), Public},
+		{"GET /search", http.HandlerFunc(s.search), Public},
 		{"POST /api/statements", http.HandlerFunc(s.statementsPost), Needs(account.ActLearn)},
 		{"GET /healthz", http.HandlerFunc(s.healthz), Ops},
 		{"GET /metrics", s.metricsHandler(), Ops},
@@ -44,5 +45,6 @@ func (s *Server) routeTable() []Route {
 	}
 	rs = append(rs, s.placeRoutes()...)  // places.go
 	rs = append(rs, s.peopleRoutes()...) // people.go
+	rs = append(rs, s.learnRoutes()...)  // learn.go
 	return rs
 }

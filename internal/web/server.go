@@ -33,6 +33,7 @@ type Deps struct {
 	Places     *place.Service
 	Progress   *progress.Service
 	Courses    *course.Library
+	Search     *course.Search // the lesson search (GET /search); nil finds nothing
 	// Sessions stores sessions server-side (account.SessionStore); nil keeps
 	// them in memory, for tests of pages that need no sign-in.
 	Sessions scs.CtxStore
@@ -96,7 +97,8 @@ func New(d Deps) (*Server, error) {
 // sessionless paths never touch the session store: static files and the
 // operations endpoints are hit often and carry nothing personal.
 func sessionless(path string) bool {
-	return strings.HasPrefix(path, "/static/") || path == "/healthz" || path == "/metrics"
+	return strings.HasPrefix(path, "/static/") || path == "/healthz" || path == "/metrics" ||
+		(strings.HasPrefix(path, "/courses/") && strings.Contains(path, "/media/"))
 }
 
 // ServeHTTP makes Server an http.Handler.
