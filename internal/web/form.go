@@ -45,10 +45,27 @@ func parseForm(w http.ResponseWriter, r *http.Request) *form {
 		}
 		return f
 	}
-	for k, v := range r.PostForm {
-		f.Values[k] = v
+	for k, vs := range r.PostForm {
+		clean := make([]string, len(vs))
+		for i, v := range vs {
+			clean[i] = cleanInput(v)
+		}
+		f.Values[k] = clean
 	}
 	return f
+}
+
+// cleanInput makes posted text safe to keep and to show again: invalid UTF-8
+// becomes U+FFFD and control characters other than tab and line breaks are
+// dropped (they are never typed, only crafted, and make the page invalid).
+func cleanInput(v string) string {
+	v = strings.ToValidUTF8(v, "\uFFFD")
+	return strings.Map(func(r rune) rune {
+		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || (r >= 0x7f && r < 0xa0) {
+			return -1
+		}
+		return r
+	}, v)
 }
 
 // Get returns the trimmed value of a field.
