@@ -71,15 +71,22 @@ func (s *Server) needLogin(w http.ResponseWriter, r *http.Request) {
 
 // scopeOf is the place and all its ancestors: a grant on any of them reaches it.
 func (s *Server) scopeOf(ctx context.Context, placeID string) ([]string, error) {
+	if ids, ok := s.scopes.get(placeID); ok {
+		return ids, nil
+	}
 	anc, err := s.deps.Places.Ancestors(ctx, placeID)
 	if err != nil {
 		return nil, err
 	}
 	ids := make([]string, 0, len(anc)+1)
 	for _, a := range anc {
-		ids = append(ids, a.ID)
+		if a.ID != placeID {
+			ids = append(ids, a.ID)
+		}
 	}
-	return append(ids, placeID), nil
+	ids = append(ids, placeID)
+	s.scopes.put(placeID, ids)
+	return ids, nil
 }
 
 // allowedAt reports whether p may do a at placeID.

@@ -52,14 +52,23 @@ func (s *Server) country(ctx context.Context, p *principal) *course.Country {
 	if placeID == "" {
 		return lib.Country(course.Neutral)
 	}
-	anc, err := s.deps.Places.Ancestors(ctx, placeID)
-	if err != nil || len(anc) == 0 {
+	scope, err := s.scopeOf(ctx, placeID)
+	if err != nil || len(scope) == 0 {
 		if err != nil {
 			s.log.Warn("learner country", "err", err)
 		}
 		return lib.Country(course.Neutral)
 	}
-	return lib.Country(anc[0].Code)
+	if code, ok := s.rootCodes.get(scope[0]); ok {
+		return lib.Country(code)
+	}
+	root, err := s.deps.Places.FindPlaceByID(ctx, scope[0])
+	if err != nil {
+		s.log.Warn("learner country", "err", err)
+		return lib.Country(course.Neutral)
+	}
+	s.rootCodes.put(scope[0], root.Code)
+	return lib.Country(root.Code)
 }
 
 // courseCard is a course as lists show it.

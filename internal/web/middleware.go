@@ -32,7 +32,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, http.StatusForbidden, "error.csrf")
 	}))
-	withSession := s.sessions.LoadAndSave(s.loadPrincipal(s.language(next)))
+	withSession := s.sessions.LoadAndSave(s.loadPrincipal(s.language(s.invalidateOnWrite(next))))
 	noSession := s.language(next)
 	h := cop.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if sessionless(r.URL.Path) {

@@ -49,6 +49,9 @@ type Server struct {
 	deps       Deps
 	sessions   *scs.SessionManager
 	loginLimit *failLimiter
+	principals *ttlCache[*principal] // user ID -> person (user and grants)
+	scopes     *ttlCache[[]string]   // place ID -> its ancestors' IDs (root first) and itself
+	rootCodes  *ttlCache[string]     // country place ID -> its code (the country profile)
 	log        *slog.Logger
 	views      *views
 	metrics    *httpMetrics
@@ -79,6 +82,9 @@ func New(d Deps) (*Server, error) {
 	s := &Server{deps: d, log: d.Log, views: v, metrics: m,
 		sessions:   newSessionManager(d.Sessions, d.SecureCookies),
 		loginLimit: newFailLimiter(6*time.Second, 20, d.Now),
+		principals: newTTLCache[*principal](5*time.Second, 10000, d.Now),
+		scopes:     newTTLCache[[]string](10*time.Second, 10000, d.Now),
+		rootCodes:  newTTLCache[string](time.Minute, 1000, d.Now),
 	}
 	s.sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
 		s.log.Error("session store", "request_id", RequestID(r.Context()), "err", err)

@@ -106,6 +106,20 @@ func (s *Server) loadPrincipal(next http.Handler) http.Handler {
 }
 
 func (s *Server) principalFor(ctx context.Context, uid string) (*principal, error) {
+	if p, ok := s.principals.get(uid); ok {
+		cp := *p // Shared is set per session: never write into the cached value
+		return &cp, nil
+	}
+	p, err := s.loadPrincipalFromDB(ctx, uid)
+	if err != nil {
+		return nil, err
+	}
+	s.principals.put(uid, p)
+	cp := *p
+	return &cp, nil
+}
+
+func (s *Server) loadPrincipalFromDB(ctx context.Context, uid string) (*principal, error) {
 	u, err := s.deps.Accounts.FindUserByID(ctx, uid)
 	if err != nil {
 		return nil, err
