@@ -3,6 +3,7 @@
 //
 //   - baseline: the bare servers (stdlib page; page + group-committed SQLite row)
 //   - load: the loopback-only load driver (vegeta as a library)
+//   - weight: page weight, a page with every resource it references, first and repeat visit
 //   - suite: the targets, the runner and the Markdown report
 //   - cmd/onrampbench: `run` the suite, or `serve-baseline` as a child process
 //

@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -85,15 +86,20 @@ func StartProcess(ctx context.Context, cmd *exec.Cmd, timeout time.Duration) (st
 	}
 	out := &tail{max: 40}
 	found := make(chan string, 1)
+	var listening atomic.Bool
 	var readers sync.WaitGroup
 	scan := func(r io.Reader) {
 		defer readers.Done()
 		sc := bufio.NewScanner(r)
 		sc.Buffer(make([]byte, 64<<10), 1<<20)
-		for sc.Scan() {
+		// Once the URL is known the output is only drained, not scanned: a server
+		// under load logs a line per request, and parsing those here would take CPU
+		// from the load driver in this process, for onramp's targets only.
+		for !listening.Load() && sc.Scan() {
 			line := sc.Text()
 			out.add(line)
 			if u, ok := FindURL(line); ok {
+				listening.Store(true)
 				select {
 				case found <- u:
 				default:

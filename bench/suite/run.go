@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"runtime"
 	"slices"
@@ -35,11 +36,16 @@ type Outcome struct {
 	Err      error   // the target could not be started or measured
 	Ratio    float64 // Result.Throughput / the baseline's; 0 when unknown
 	HasRatio bool
+	Ratios   []float64 // the ratio of each round, in order, with several rounds
 }
 
-// Verdict is the outcome against the budget: "baseline", "pass", "FAIL", "below (info)", "n/a".
+// Verdict is the outcome against the budget: "baseline", "pass", "FAIL", "below (info)",
+// "not run (reason)", "n/a".
 func (o Outcome) Verdict() string {
+	var nr *NotRunError
 	switch {
+	case errors.As(o.Err, &nr):
+		return "not run (" + nr.Reason + ")"
 	case o.Err != nil:
 		if o.Target.Informative {
 			return "not run (info)"
@@ -180,6 +186,9 @@ func Run(ctx context.Context, targets []Target, opt Options) []Outcome {
 		}
 		if len(ratios) == rounds {
 			o.Ratio, o.HasRatio = median(ratios), true
+			if rounds > 1 {
+				o.Ratios = ratios
+			}
 		}
 	}
 	return out
@@ -246,10 +255,29 @@ func measure(ctx context.Context, t Target, opt Options, logf func(string, ...an
 	if err := WaitAnswer(ctx, base, ready, 30*time.Second); err != nil {
 		return load.Result{}, err
 	}
+	req := t.Request
+	if t.SignIn != nil {
+		h, err := t.SignIn(ctx, base)
+		if err != nil {
+			return load.Result{}, fmt.Errorf("sign in: %w", err)
+		}
+		req.Header = req.Header.Clone()
+		if req.Header == nil {
+			req.Header = http.Header{}
+		}
+		for k, vs := range h {
+			req.Header[k] = append(req.Header[k], vs...)
+		}
+	}
+	if t.Probe != nil {
+		if err := t.Probe(ctx, base, req); err != nil {
+			return load.Result{}, err
+		}
+	}
 	lo := load.Options{Duration: opt.Warmup, Workers: opt.Workers, MaxRequests: opt.MaxRequests}
 	if opt.Warmup > 0 {
 		logf("warm up %s at %s for %s", t.Name, base, opt.Warmup)
-		w, err := load.Attack(ctx, base, t.Request, lo)
+		w, err := load.Attack(ctx, base, req, lo)
 		if err != nil {
 			return load.Result{}, fmt.Errorf("warm-up: %w", err)
 		}
@@ -259,7 +287,7 @@ func measure(ctx context.Context, t Target, opt Options, logf func(string, ...an
 	}
 	logf("attack %s for %s with %d workers", t.Name, opt.Duration, opt.Workers)
 	lo.Duration = opt.Duration
-	return load.Attack(ctx, base, t.Request, lo)
+	return load.Attack(ctx, base, req, lo)
 }
 
 func firstLine(s string) string {
@@ -323,13 +351,24 @@ func WriteMarkdown(w io.Writer, m Machine, opt Options, outs []Outcome) error {
 	if opt.Rounds > 1 {
 		rounds = fmt.Sprintf(", %d rounds round-robin (medians shown)", opt.Rounds)
 	}
+	if len(outs) == 0 {
+		_, err := io.WriteString(w, b.String())
+		return err
+	}
 	fmt.Fprintf(&b, "- Load: %d workers, keep-alive, max throughput; %s warm-up + %s measured per target%s; each server in its own process, sharing the cores with the driver\n\n",
 		opt.Workers, opt.Warmup, opt.Duration, rounds)
 	b.WriteString("| target | req/s | p50 | p99 | errors | ratio | budget | result |\n")
 	b.WriteString("|---|--:|--:|--:|--:|--:|--:|---|\n")
-	var notes []string
+	var notes, spread []string
 	for _, o := range outs {
 		t := o.Target
+		if len(o.Ratios) > 1 {
+			rs := make([]string, len(o.Ratios))
+			for i, r := range o.Ratios {
+				rs[i] = fmt.Sprintf("%.2f", r)
+			}
+			spread = append(spread, fmt.Sprintf("%s %s", t.Name, strings.Join(rs, ", ")))
+		}
 		reqs, p50, p99, errs := "-", "-", "-", "-"
 		if o.Err == nil {
 			reqs = fmt.Sprintf("%.0f", o.Result.Throughput)
@@ -358,6 +397,11 @@ func WriteMarkdown(w io.Writer, m Machine, opt Options, outs []Outcome) error {
 		} else if len(o.Result.Samples) > 0 {
 			notes = append(notes, fmt.Sprintf("- %s: %s", t.Name, strings.Join(o.Result.Samples, "; ")))
 		}
+	}
+	if len(spread) > 0 {
+		// The median hides how far the rounds were apart: on a busy machine they can
+		// straddle a budget.
+		notes = append(notes, "- Ratio of each round: "+strings.Join(spread, "; "))
 	}
 	if len(notes) > 0 {
 		b.WriteString("\nNotes:\n\n")

@@ -3,6 +3,7 @@ package suite
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/onramp/onramp/bench/baseline"
 	"github.com/onramp/onramp/bench/load"
@@ -28,6 +31,12 @@ type Target struct {
 	Request load.Request
 	// Ready is the path polled with GET until the server answers; "/" when empty.
 	Ready string
+	// SignIn, when set, runs once the server answers, before the warm-up; the headers
+	// it returns (a session cookie) are added to every request of the target.
+	SignIn func(ctx context.Context, baseURL string) (http.Header, error)
+	// Probe, when set, runs after SignIn with the request as it will be sent; a
+	// *NotRunError skips the target without failing the run, any other error fails it.
+	Probe func(ctx context.Context, baseURL string, req load.Request) error
 	// Baseline names the target whose throughput this one is divided by; empty for a
 	// baseline itself.
 	Baseline string
@@ -50,11 +59,42 @@ type Env struct {
 
 // Standard target names.
 const (
-	BarePage     = "bare-page"
-	BareWrite    = "bare-page-write"
-	OnrampHealth = "onramp-healthz"
-	OnrampHome   = "onramp-home"
+	BarePage         = "bare-page"
+	BareWrite        = "bare-page-write"
+	OnrampHealth     = "onramp-healthz"
+	OnrampHome       = "onramp-home"
+	OnrampLesson     = "onramp-lesson"
+	OnrampStatements = "onramp-statements"
 )
+
+// The lesson the learning targets use: a course and lesson of the real content
+// (content/courses/smartphone-basics/*/buttons-and-touch.md) and a text step in
+// the middle of it. Steps count from 1 in the URL and from 0 in learning records.
+const (
+	LessonCourse = "smartphone-basics"
+	LessonSlug   = "buttons-and-touch"
+	LessonStep   = 4 // "Касания экрана" / "Touching the screen": a text step of 7
+	LessonPath   = "/courses/" + LessonCourse + "/lessons/" + LessonSlug + "?step=4"
+)
+
+// LessonStatementJSON makes the body the lesson player posts when a learner
+// reaches a step: a batch of one "experienced" statement with a fresh UUIDv7 id
+// (~210 bytes, like the bare-page-write body).
+func LessonStatementJSON() []byte {
+	id := uuid.Must(uuid.NewV7())
+	return fmt.Appendf(nil, `[{"id":"%s","verb":"experienced","object":{"course":"%s","lesson":"%s","step":%d},"context":{"lang":"ru"},"timestamp":"%s"}]`,
+		id, LessonCourse, LessonSlug, LessonStep-1, time.Now().UTC().Format(time.RFC3339Nano))
+}
+
+// statementsRequest is POST /api/statements as the lesson player sends it: JSON,
+// same-origin (the cross-origin protection refuses other POSTs); the session
+// cookie is added by SignIn. Only 200 (stored) counts as success.
+func statementsRequest() load.Request {
+	r := load.Post("/api/statements", "application/json", LessonStatementJSON)
+	r.Header.Set("Sec-Fetch-Site", "same-origin")
+	r.OK = func(status int) bool { return status == http.StatusOK }
+	return r
+}
 
 // Targets returns the standard targets: the two baselines first, then onramp's.
 // To add one, append a Target here: usually a Start from Env, a load.Request, a
@@ -93,7 +133,30 @@ func Targets(env *Env) []Target {
 			Ready:       "/healthz",
 			Baseline:    BarePage,
 			Budget:      0.5,
-			Informative: true, // until the lesson page exists
+			Informative: true, // the lesson page is the binding one
+		},
+		{
+			Name:     OnrampLesson,
+			About:    "the onramp binary (--demo), signed in as the demo learner: GET a text step mid-lesson",
+			Prepare:  env.BuildOnramp,
+			Start:    env.StartOnrampDemo,
+			Request:  load.Get(LessonPath),
+			Ready:    "/healthz",
+			SignIn:   SignInPIN(DemoLearnerPhone, DemoLearnerPIN),
+			Probe:    ProbeStatus("lesson player missing"),
+			Baseline: BarePage,
+			Budget:   0.5,
+		},
+		{
+			Name:     OnrampStatements,
+			About:    "the onramp binary (--demo), signed in as the demo learner: POST /api/statements, one statement per request",
+			Prepare:  env.BuildOnramp,
+			Start:    env.StartOnrampDemo,
+			Request:  statementsRequest(),
+			Ready:    "/healthz",
+			SignIn:   SignInPIN(DemoLearnerPhone, DemoLearnerPIN),
+			Baseline: BareWrite,
+			Budget:   0.5,
 		},
 	}
 }
@@ -130,6 +193,16 @@ func (e *Env) BuildOnramp(ctx context.Context) error {
 // StartOnramp runs `onramp serve --addr 127.0.0.1:PORT --data-dir DIR` on a fresh
 // data directory and a port chosen beforehand.
 func (e *Env) StartOnramp(ctx context.Context) (string, func(), error) {
+	return e.startOnramp(ctx)
+}
+
+// StartOnrampDemo is StartOnramp with --demo: the demo places and accounts,
+// among them the demo learner, are loaded before the server listens.
+func (e *Env) StartOnrampDemo(ctx context.Context) (string, func(), error) {
+	return e.startOnramp(ctx, "--demo")
+}
+
+func (e *Env) startOnramp(ctx context.Context, extra ...string) (string, func(), error) {
 	if err := e.BuildOnramp(ctx); err != nil {
 		return "", nil, err
 	}
@@ -142,7 +215,8 @@ func (e *Env) StartOnramp(ctx context.Context) (string, func(), error) {
 		return "", nil, err
 	}
 	addr := "127.0.0.1:" + strconv.Itoa(port)
-	cmd := exec.Command(e.onramp, "serve", "--addr", addr, "--data-dir", dir)
+	args := append([]string{"serve", "--addr", addr, "--data-dir", dir}, extra...)
+	cmd := exec.Command(e.onramp, args...)
 	cmd.Dir = dir
 	return StartProcess(ctx, cmd, 60*time.Second)
 }

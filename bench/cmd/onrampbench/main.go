@@ -6,8 +6,9 @@
 //
 // run starts every target as a child process on 127.0.0.1 (the baselines by running
 // this same executable with serve-baseline), attacks it, stops it, and prints a
-// Markdown table on stdout; progress goes to stderr. It exits 1 when a binding budget
-// is missed. serve-baseline prints its listening address as its first stdout line.
+// Markdown table on stdout, then weighs the lesson page (--only page-weight alone
+// does only that); progress goes to stderr. It exits 1 when a binding budget is
+// missed. serve-baseline prints its listening address as its first stdout line.
 package main
 
 import (
@@ -97,7 +98,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.IntVar(&opt.Workers, "workers", 8, "concurrent requests in flight (one keep-alive connection each)")
 	fs.IntVar(&opt.Rounds, "rounds", 1, "measure every target this many times, round-robin, and report medians")
 	fs.Uint64Var(&opt.MaxRequests, "max-requests", 0, "stop an attack after this many requests (0: the driver's hard limit)")
-	only := fs.String("only", "", "comma-separated target names (their baselines are added)")
+	only := fs.String("only", "", "comma-separated target names (their baselines are added), page-weight for the page-weight check")
 	list := fs.Bool("list", false, "list the targets and exit")
 	repo := fs.String("repo", "", "repository root to build onramp from (default: found from the working directory)")
 	if err := fs.Parse(args); err != nil {
@@ -127,30 +128,58 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 	env := &suite.Env{Self: self, RepoRoot: *repo, TempDir: tmp}
 	all := suite.Targets(env)
+	pw := suite.StandardPageWeight(env)
 	if *list {
 		for _, t := range all {
-			fmt.Fprintf(stdout, "%-16s %s\n", t.Name, t.About)
+			fmt.Fprintf(stdout, "%-18s %s\n", t.Name, t.About)
 		}
+		fmt.Fprintf(stdout, "%-18s %s\n", pw.Name, pw.About)
 		return nil
 	}
+	// --only selects throughput targets and, by its name, the page-weight check;
+	// without --only everything runs.
+	weigh := *only == ""
 	var names []string
-	if *only != "" {
-		names = strings.Split(*only, ",")
+	for name := range strings.SplitSeq(*only, ",") {
+		switch name = strings.TrimSpace(name); name {
+		case "":
+		case pw.Name:
+			weigh = true
+		default:
+			names = append(names, name)
+		}
 	}
-	targets, err := suite.Select(all, names)
-	if err != nil {
-		return err
+	var targets []suite.Target
+	if *only == "" || len(names) > 0 {
+		if targets, err = suite.Select(all, names); err != nil {
+			return err
+		}
 	}
 	opt.Log = stderr
 	machine := suite.ThisMachine(time.Now())
 	outs := suite.Run(ctx, targets, opt)
+	var wo suite.WeightOutcome
+	if weigh && ctx.Err() == nil {
+		wo = suite.MeasurePageWeight(ctx, pw, stderr)
+	}
 	if err := suite.WriteMarkdown(stdout, machine, opt, outs); err != nil {
 		return err
+	}
+	if weigh {
+		if err := suite.WritePageWeight(stdout, wo); err != nil {
+			return err
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return suite.Check(outs)
+	if err := suite.Check(outs); err != nil {
+		return err
+	}
+	if weigh && wo.Failed() {
+		return suite.ErrBudget
+	}
+	return nil
 }
 
 // findRepoRoot walks up from the working directory to the go.mod of the onramp module.

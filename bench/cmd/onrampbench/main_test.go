@@ -12,7 +12,7 @@ func TestList(t *testing.T) {
 	if err := run(context.Background(), []string{"run", "--list", "--repo", t.TempDir()}, &out, &errb); err != nil {
 		t.Fatal(err, errb.String())
 	}
-	for _, name := range []string{"bare-page ", "bare-page-write ", "onramp-healthz ", "onramp-home "} {
+	for _, name := range []string{"bare-page ", "bare-page-write ", "onramp-healthz ", "onramp-home ", "onramp-lesson ", "onramp-statements ", "page-weight "} {
 		if !strings.Contains(out.String(), name) {
 			t.Errorf("--list lacks %q:\n%s", name, out.String())
 		}
