@@ -103,6 +103,7 @@ func New(ctx context.Context, cfg config.Config, o Options) (*App, error) {
 		a.Close()
 		return nil, err
 	}
+	search := newSearch(ctx, d, a.Courses, o.Log)
 	a.Places = place.NewService(d, o.Now, newID)
 	a.Accounts = account.NewService(d, o.Now, newID, rand.Reader)
 	a.sessions = account.NewSessionStore(d, o.Now)
@@ -128,6 +129,7 @@ func New(ctx context.Context, cfg config.Config, o Options) (*App, error) {
 		Places:     a.Places,
 		Progress:   a.Progress,
 		Courses:    a.Courses,
+		Search:     search,
 		Sessions:   a.sessions,
 		Extra:      extraRoutes(a),
 	})

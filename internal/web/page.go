@@ -79,7 +79,7 @@ func (s *Server) page(r *http.Request) Page {
 
 // nav lists the areas the person may use, in a fixed order.
 func (s *Server) nav(_ context.Context, p *principal, path string) []navItem {
-	items := []navItem{{Key: "nav.home", URL: "/"}, {Key: "nav.courses", URL: "/courses"}}
+	items := []navItem{{Key: "nav.home", URL: "/"}, {Key: "nav.courses", URL: "/courses"}, {Key: "nav.search", URL: "/search"}}
 	if p != nil {
 		if holdsAnywhere(p.Grants, account.ActManagePlaces) || holdsAnywhere(p.Grants, account.ActViewReports) ||
 			holdsAnywhere(p.Grants, account.ActViewLearners) || holdsAnywhere(p.Grants, account.ActManageStaff) {

@@ -1,0 +1,29 @@
+-- +goose Up
+-- The lesson search (internal/course, search.go and store.go): one row per
+-- course, lesson and language. The text is folded in Go before it gets here
+-- (lower case, accents removed, Vietnamese đ -> d), so SQLite and PostgreSQL
+-- match the same words; the engines only split on spaces.
+CREATE TABLE course_search_meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+INSERT INTO course_search_meta (key, value) VALUES ('content_hash', '');
+
+-- The text as shown (titles, and the plain text snippets are cut from).
+CREATE TABLE course_search_docs (
+    id           INTEGER PRIMARY KEY,
+    course       TEXT NOT NULL,
+    lesson       TEXT NOT NULL,
+    lang         TEXT NOT NULL,
+    title        TEXT NOT NULL,
+    course_title TEXT NOT NULL,
+    body         TEXT NOT NULL,
+    UNIQUE (course, lesson, lang)
+);
+
+-- The folded words, rowid = course_search_docs.id. names holds the words only
+-- other country profiles put in the lesson (VNeID, Госуслуги, ...).
+CREATE VIRTUAL TABLE course_search_fts USING fts5(
+    title, course_title, body, names,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
