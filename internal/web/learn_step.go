@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"github.com/onramp/onramp/internal/errs"
 	"github.com/onramp/onramp/internal/progress"
 )
 
@@ -102,7 +103,9 @@ func (l *learn) stepPost(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		st.Result = &progress.Result{Success: &right, Response: response(answer)}
-		if err := l.record(r.Context(), p, []progress.Statement{st}); err != nil {
+		ownID := useClientID(&st, f, l.deps.Now()) // offline.go
+		// A form sent again under its own id is recorded already: the first answer stands.
+		if err := l.record(r.Context(), p, []progress.Statement{st}); err != nil && !(ownID && errs.Is(err, errs.Conflict)) {
 			l.fail(w, r, err)
 			return
 		}

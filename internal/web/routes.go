@@ -46,5 +46,6 @@ func (s *Server) routeTable() []Route {
 	rs = append(rs, s.placeRoutes()...)  // places.go
 	rs = append(rs, s.peopleRoutes()...) // people.go
 	rs = append(rs, s.learnRoutes()...)  // learn.go
+	rs = append(rs, s.offlineRoutes()...)
 	return rs
 }
