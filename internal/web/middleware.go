@@ -112,8 +112,9 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// accessLog writes one line per request: method, route pattern (never the raw
-// path, which may carry IDs or codes), status, size, duration. No personal data.
+// accessLog writes one line per request — method, route pattern (never the raw
+// path, which may carry IDs or codes), status, size, duration; no personal data —
+// at debug level for successes and info for failures.
 func (s *Server) accessLog(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -123,7 +124,17 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}
-		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+		// Every request is counted in /metrics; the log gets the ones worth
+		// reading: failures at info, the rest only at --log-level debug (a line
+		// per page view of a million learners is noise, and costs a write each).
+		level := slog.LevelDebug
+		if sw.status >= 400 {
+			level = slog.LevelInfo
+		}
+		if !s.log.Enabled(r.Context(), level) {
+			return
+		}
+		s.log.LogAttrs(r.Context(), level, "request",
 			slog.String("request_id", RequestID(r.Context())),
 			slog.String("method", r.Method),
 			slog.String("route", routeOf(r)),

@@ -33,6 +33,7 @@ func newSessionManager(store scs.CtxStore, secure bool) *scs.SessionManager {
 	if store != nil {
 		sm.Store = store
 	}
+	sm.Codec = sessionCodec{}
 	sm.Lifetime = 12 * time.Hour
 	// No scs IdleTimeout: it would write the session on every request. The idle
 	// time-out is ours (principal middleware), with one write a minute at most.
