@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/alexedwards/scs/v2"
 )
 
 // sessionCodec stores session values as small JSON instead of scs's default gob.
@@ -46,6 +48,11 @@ func (sessionCodec) Encode(deadline time.Time, values map[string]any) ([]byte, e
 func (sessionCodec) Decode(b []byte) (time.Time, map[string]any, error) {
 	var d codecData
 	if err := json.Unmarshal(b, &d); err != nil {
+		// A session written by an older onramp (scs's gob) is still read, so an
+		// upgrade signs nobody out.
+		if dl, vals, gerr := (scs.GobCodec{}).Decode(b); gerr == nil {
+			return dl, vals, nil
+		}
 		return time.Time{}, nil, err
 	}
 	out := make(map[string]any, len(d.Values))

@@ -3,6 +3,8 @@ package web
 import (
 	"testing"
 	"time"
+
+	"github.com/alexedwards/scs/v2"
 )
 
 func TestSessionCodecRoundTrip(t *testing.T) {
@@ -21,6 +23,13 @@ func TestSessionCodecRoundTrip(t *testing.T) {
 	}
 	if _, err := (sessionCodec{}).Encode(deadline, map[string]any{"x": 1.5}); err == nil {
 		t.Fatal("an unsupported type must be refused, not silently dropped")
+	}
+	old, err := (scs.GobCodec{}).Encode(deadline, map[string]any{"uid": "u1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, vals, err := (sessionCodec{}).Decode(old); err != nil || vals["uid"] != "u1" {
+		t.Fatalf("a gob session from before must still be read: %v %v", vals, err)
 	}
 	if _, _, err := (sessionCodec{}).Decode([]byte("\x00gob")); err == nil {
 		t.Fatal("garbage must not decode")
