@@ -83,8 +83,9 @@ const (
 	maxSlugLen     = 100
 )
 
-// isUUID accepts the canonical lower-case form only, so one id has one spelling.
-func isUUID(s string) bool {
+// IsID reports whether s is a statement id the intake accepts: a UUID in its
+// canonical lower-case form only, so one id has one spelling.
+func IsID(s string) bool {
 	if len(s) != 36 {
 		return false
 	}
@@ -160,7 +161,7 @@ type Lessons interface {
 // returns an i18n key for the first problem, or "".
 func (st *Statement) validate(lessons Lessons, now time.Time) string {
 	switch {
-	case !isUUID(st.ID):
+	case !IsID(st.ID):
 		return "progress.error.bad_id"
 	case st.Verb.IRI() == "":
 		return "progress.error.bad_verb"

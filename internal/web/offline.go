@@ -180,7 +180,7 @@ func (o *offline) buildList(c *course.Course, lang string, country *course.Count
 // is a duplicate of the first. It reports whether the form's id was used.
 func useClientID(st *progress.Statement, f *form, now time.Time) bool {
 	sid := f.Get("sid")
-	if !isLowerUUID(sid) {
+	if !progress.IsID(sid) {
 		return false
 	}
 	st.ID = sid
@@ -190,28 +190,6 @@ func useClientID(st *progress.Statement, f *form, now time.Time) bool {
 		}
 	}
 	st.Context.Offline = f.Get("offline") == "1"
-	return true
-}
-
-// isLowerUUID accepts a UUID in its canonical lower-case form only, as the
-// statement intake does.
-func isLowerUUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-				return false
-			}
-		}
-	}
 	return true
 }
 
