@@ -149,6 +149,36 @@ func (s *Service) Import(ctx context.Context, r io.Reader) (Report, error) {
 	return rep, nil
 }
 
+// ImportRef is one row of an import file as Import reads it: what a caller
+// needs to check the rows against rules of its own before importing (the web
+// layer checks each code against the person's place scope).
+type ImportRef struct {
+	Row        int // the file's line
+	Code       string
+	ParentCode string
+	Kind       Kind
+}
+
+// ScanImport reads an import file exactly as Import does — size, encoding,
+// delimiter, header, cells — without the database, and lists its rows. When
+// Import would refuse the file as a whole, the problems found so far are
+// returned instead; problems of single rows are left to Import.
+func ScanImport(data []byte) ([]ImportRef, []RowError) {
+	if len(data) > MaxImportBytes {
+		return nil, []RowError{{Key: keyImpTooLarge, Args: map[string]any{"max_bytes": MaxImportBytes}}}
+	}
+	var rep Report
+	im := &importer{rep: &rep}
+	if !im.parse(data) {
+		return nil, rep.Errors
+	}
+	refs := make([]ImportRef, 0, len(im.rows))
+	for _, r := range im.rows {
+		refs = append(refs, ImportRef{Row: r.line, Code: r.code, ParentCode: r.parentCode, Kind: r.kind})
+	}
+	return refs, nil
+}
+
 // errRejected rolls the transaction back when resolve found bad rows.
 var errRejected = errors.New("place: import rejected")
 

@@ -435,3 +435,25 @@ func benchDB(b *testing.B, engine string) *db.DB {
 	}
 	return testkit.OpenPostgres(b)
 }
+
+func TestScanImportReadsLikeImport(t *testing.T) {
+	refs, bad := ScanImport([]byte("\xef\xbb\xbfcode;parent_code;kind;name_ru\nRU;;Country;Россия\n\nRU-1; RU ;region;Край\n"))
+	if len(bad) > 0 {
+		t.Fatalf("unexpected problems: %v", bad)
+	}
+	want := []ImportRef{{Row: 2, Code: "RU", Kind: KindCountry}, {Row: 4, Code: "RU-1", ParentCode: "RU", Kind: KindRegion}}
+	if len(refs) != len(want) {
+		t.Fatalf("got %+v", refs)
+	}
+	for i := range want {
+		if refs[i] != want[i] {
+			t.Errorf("row %d: got %+v, want %+v", i, refs[i], want[i])
+		}
+	}
+	if _, bad := ScanImport([]byte("code,kind\n\xff\xfe,country\n")); len(bad) == 0 || bad[0].Key != keyImpBadEncoding {
+		t.Fatalf("bad encoding: %v", bad)
+	}
+	if _, bad := ScanImport(nil); len(bad) == 0 || bad[0].Key != keyImpEmpty {
+		t.Fatalf("empty file: %v", bad)
+	}
+}

@@ -63,9 +63,9 @@ func (s *Server) placeImport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	refs, fileErr := scanImport(data)
-	if fileErr != nil {
-		v.setProblems([]place.RowError{*fileErr}, 1)
+	refs, fileErrs := place.ScanImport(data)
+	if len(fileErrs) > 0 {
+		v.setProblems(fileErrs, len(fileErrs))
 		show(http.StatusUnprocessableEntity)
 		return
 	}

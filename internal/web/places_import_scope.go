@@ -1,17 +1,10 @@
 package web
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
-	"errors"
-	"io"
 	"runtime"
-	"strings"
 	"sync"
 	"unicode/utf8"
-
-	"golang.org/x/text/unicode/norm"
 
 	"github.com/onramp/onramp/internal/account"
 	"github.com/onramp/onramp/internal/errs"
@@ -20,8 +13,8 @@ import (
 
 // The import page lets an administrator load a file into the tree, but only
 // into the part of it they manage. place.Import knows nothing of grants, so
-// before it runs, the page reads the file's codes, parent codes and kinds
-// itself — the way Import reads them — and refuses, with row errors of the same
+// before it runs, the page reads the file's codes, parent codes and kinds with
+// place.ScanImport — exactly as Import reads them — and refuses, with row errors of the same
 // shape, any row that would touch a place outside the person's scope:
 //
 //   - a row whose code is a stored place (the row would change or move it) must
@@ -36,88 +29,21 @@ import (
 // When this reading fails (encoding, quotes, header), the file is refused here
 // and Import is not called: a file must never reach Import unchecked.
 
-// importRef is what the scope check needs of one row.
-type importRef struct {
-	line         int
-	code, parent string
-	kind         place.Kind
-}
-
-// scanImport reads the rows' codes, parent codes and kinds. A file it cannot
-// read gives one file-level error, with the key Import would give.
-func scanImport(data []byte) ([]importRef, *place.RowError) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if !utf8.Valid(data) {
-		return nil, &place.RowError{Row: firstBadLine(data), Key: "place.import.error.bad_encoding"}
-	}
-	cr := csv.NewReader(bytes.NewReader(data))
-	cr.Comma = importDelimiter(data)
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	header, err := cr.Read()
-	if err == io.EOF {
-		return nil, &place.RowError{Key: "place.import.error.empty"}
-	}
-	if err != nil {
-		return nil, csvRowError(err)
-	}
-	col := map[string]int{place.ColCode: -1, place.ColParentCode: -1, place.ColKind: -1}
-	for i, raw := range header {
-		name := strings.ToLower(importText(raw))
-		if c, ok := col[name]; ok && c < 0 {
-			col[name] = i
-		}
-	}
-	for _, c := range []string{place.ColCode, place.ColKind} {
-		if col[c] < 0 {
-			line, _ := cr.FieldPos(0)
-			return nil, &place.RowError{Row: line, Column: c, Key: "place.import.error.missing_column",
-				Args: map[string]any{"column": c}}
-		}
-	}
-	cell := func(rec []string, name string) string {
-		if i := col[name]; i >= 0 && i < len(rec) {
-			return rec[i]
-		}
-		return ""
-	}
-	var refs []importRef
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			return refs, nil
-		}
-		if err != nil {
-			return nil, csvRowError(err)
-		}
-		line, _ := cr.FieldPos(0)
-		if blankRecord(rec) {
-			continue
-		}
-		if len(refs) == place.MaxImportRows {
-			return nil, &place.RowError{Row: line, Key: "place.import.error.too_many_rows",
-				Args: map[string]any{"max": place.MaxImportRows}}
-		}
-		refs = append(refs, importRef{line: line, code: importText(cell(rec, place.ColCode)),
-			parent: importText(cell(rec, place.ColParentCode)), kind: place.Kind(importKind(cell(rec, place.ColKind)))})
-	}
-}
-
 // importScopeErrors checks refs against the person's scope (see above).
-func (s *Server) importScopeErrors(ctx context.Context, p *principal, refs []importRef) ([]place.RowError, error) {
+func (s *Server) importScopeErrors(ctx context.Context, p *principal, refs []place.ImportRef) ([]place.RowError, error) {
 	whole, err := s.managesWholeTree(ctx, p)
 	if err != nil || whole {
 		return nil, err
 	}
 	inFile := make(map[string]bool, len(refs))
 	for _, r := range refs {
-		inFile[r.code] = true
+		inFile[r.Code] = true
 	}
 	var want []string
 	asked := map[string]bool{}
 	for _, r := range refs {
-		for _, c := range []string{r.code, r.parent} {
-			if c != "" && !asked[c] && (c == r.code || !inFile[c]) {
+		for _, c := range []string{r.Code, r.ParentCode} {
+			if c != "" && !asked[c] && (c == r.Code || !inFile[c]) {
 				asked[c] = true
 				want = append(want, c)
 			}
@@ -133,14 +59,14 @@ func (s *Server) importScopeErrors(ctx context.Context, p *principal, refs []imp
 		countryOK *bool
 	)
 	for _, r := range refs {
-		if r.code != "" && !seen[r.code] {
-			seen[r.code] = true
-			inScope, found := stored[r.code]
+		if r.Code != "" && !seen[r.Code] {
+			seen[r.Code] = true
+			inScope, found := stored[r.Code]
 			switch {
 			case found && !inScope:
-				out = append(out, place.RowError{Row: r.line, Column: place.ColCode, Key: "place.import.error.out_of_scope",
-					Args: map[string]any{"code": clipText(r.code)}})
-			case !found && r.kind == place.KindCountry:
+				out = append(out, place.RowError{Row: r.Row, Column: place.ColCode, Key: "place.import.error.out_of_scope",
+					Args: map[string]any{"code": clipText(r.Code)}})
+			case !found && r.Kind == place.KindCountry:
 				if countryOK == nil {
 					ok, err := s.mayCreateCountry(ctx, p)
 					if err != nil {
@@ -149,15 +75,15 @@ func (s *Server) importScopeErrors(ctx context.Context, p *principal, refs []imp
 					countryOK = &ok
 				}
 				if !*countryOK {
-					out = append(out, place.RowError{Row: r.line, Column: place.ColKind,
+					out = append(out, place.RowError{Row: r.Row, Column: place.ColKind,
 						Key: "place.import.error.country_not_allowed"})
 				}
 			}
 		}
-		if r.parent != "" && !inFile[r.parent] {
-			if inScope, found := stored[r.parent]; found && !inScope {
-				out = append(out, place.RowError{Row: r.line, Column: place.ColParentCode, Key: "place.import.error.unknown_parent",
-					Args: map[string]any{"parent_code": clipText(r.parent)}})
+		if r.ParentCode != "" && !inFile[r.ParentCode] {
+			if inScope, found := stored[r.ParentCode]; found && !inScope {
+				out = append(out, place.RowError{Row: r.Row, Column: place.ColParentCode, Key: "place.import.error.unknown_parent",
+					Args: map[string]any{"parent_code": clipText(r.ParentCode)}})
 			}
 		}
 	}
@@ -252,87 +178,7 @@ func (s *Server) lookUpCodes(ctx context.Context, roots, codes []string) (map[st
 	return out, nil
 }
 
-// importText is how Import cleans a cell: NFC, spaces trimmed.
-func importText(s string) string { return strings.TrimSpace(norm.NFC.String(s)) }
-
-// importKind is how Import reads a kind: any case, spaces or hyphens for underscores.
-func importKind(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r == ' ' || r == '-' {
-			return '_'
-		}
-		return r
-	}, strings.ToLower(strings.TrimSpace(s)))
-}
-
-// importDelimiter is Import's choice of delimiter: the most frequent of comma,
-// semicolon and tab in the header line, outside quotes.
-func importDelimiter(data []byte) rune {
-	var comma, semi, tab int
-	quoted := false
-	for _, c := range data {
-		if c == '"' {
-			quoted = !quoted
-			continue
-		}
-		if quoted {
-			continue
-		}
-		if c == '\n' {
-			if comma+semi+tab > 0 {
-				break
-			}
-			continue
-		}
-		switch c {
-		case ',':
-			comma++
-		case ';':
-			semi++
-		case '\t':
-			tab++
-		}
-	}
-	switch {
-	case semi > comma && semi >= tab:
-		return ';'
-	case tab > comma && tab > semi:
-		return '\t'
-	}
-	return ','
-}
-
-func firstBadLine(data []byte) int {
-	good := 0
-	for good < len(data) {
-		r, n := utf8.DecodeRune(data[good:])
-		if r == utf8.RuneError && n <= 1 {
-			break
-		}
-		good += n
-	}
-	return 1 + bytes.Count(data[:good], []byte{'\n'})
-}
-
-func csvRowError(err error) *place.RowError {
-	line := 0
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		line = pe.StartLine
-	}
-	return &place.RowError{Row: line, Key: "place.import.error.bad_csv", Args: map[string]any{"line": line}}
-}
-
-func blankRecord(rec []string) bool {
-	for _, f := range rec {
-		if strings.TrimSpace(f) != "" {
-			return false
-		}
-	}
-	return true
-}
-
-// clipText keeps what a report echoes back short, as Import does.
+// clipText shortens a code quoted in a message, as Import's own messages do.
 func clipText(s string) string {
 	const n = 60
 	if utf8.RuneCountInString(s) <= n {
