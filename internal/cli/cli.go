@@ -131,8 +131,11 @@ func runVersion(_ context.Context, env Env, _ []string) error {
 }
 
 // parseConfig binds the config flags (and any extra ones) to a new FlagSet,
-// parses args, applies ONRAMP_* fallbacks and validates.
-func parseConfig(name string, env Env, args []string, extra func(*flag.FlagSet)) (config.Config, *flag.FlagSet, error) {
+// parses args, applies ONRAMP_* fallbacks and validates. It returns the
+// positional arguments, which may stand before, between or after the flags
+// ("migrate status --data-dir x", "import places FILE --lang ru"); "-" is a
+// positional argument (stdin).
+func parseConfig(name string, env Env, args []string, extra func(*flag.FlagSet)) (config.Config, []string, error) {
 	cfg := config.Default()
 	fs := flag.NewFlagSet("onramp "+name, flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
@@ -140,16 +143,24 @@ func parseConfig(name string, env Env, args []string, extra func(*flag.FlagSet))
 	if extra != nil {
 		extra(fs)
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return cfg, fs, flag.ErrHelp
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return cfg, nil, flag.ErrHelp
+			}
+			return cfg, nil, usageErr("%v", err)
 		}
-		return cfg, fs, usageErr("%v", err)
+		args = fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		positional, args = append(positional, args[0]), args[1:]
 	}
 	if err := cfg.Resolve(fs, env.Getenv); err != nil {
-		return cfg, fs, usageErr("%v", err)
+		return cfg, nil, usageErr("%v", err)
 	}
-	return cfg, fs, nil
+	return cfg, positional, nil
 }
 
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
@@ -179,19 +190,13 @@ func runServe(ctx context.Context, env Env, args []string) error {
 }
 
 func runMigrate(ctx context.Context, env Env, args []string) error {
-	// Accept the action before or after the flags: "migrate status --data-dir x".
-	var lead []string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		lead, args = args[:1], args[1:]
-	}
-	cfg, fs, err := parseConfig("migrate", env, args, nil)
+	cfg, rest, err := parseConfig("migrate", env, args, nil)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	rest := append(lead, fs.Args()...)
 	action := "up"
 	if len(rest) > 0 {
 		action = rest[0]

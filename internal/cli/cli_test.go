@@ -141,3 +141,18 @@ func TestI18nCheck(t *testing.T) {
 		t.Fatalf("broken overlay must fail naming the key: %d %q", code, out)
 	}
 }
+
+func TestPositionalArgumentsAnywhere(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"migrate", "status", "--data-dir", dir},
+		{"migrate", "--data-dir", dir, "status"},
+	} {
+		if code, out, errOut := run(t, nil, args...); code != 0 || !strings.Contains(out, "pending") {
+			t.Errorf("%v: %d %q %q", args, code, out, errOut)
+		}
+	}
+	if code, _, errOut := run(t, nil, "migrate", "--data-dir", dir, "status", "extra"); code != 2 || !strings.Contains(errOut, "one action") {
+		t.Errorf("two actions: %d %q", code, errOut)
+	}
+}

@@ -23,14 +23,8 @@ import (
 // Unlike the upload page, the command is not limited to a person's scope: it
 // runs with the operator's access to the database.
 func runImport(ctx context.Context, env Env, args []string) error {
-	// Accept the positional arguments before the flags too:
-	// "import places FILE --data-dir x", as migrate does.
-	var lead []string
-	for len(args) > 0 && (args[0] == "-" || !strings.HasPrefix(args[0], "-")) {
-		lead, args = append(lead, args[0]), args[1:]
-	}
 	lang := i18n.Default
-	cfg, fs, err := parseConfig("import", env, args, func(fs *flag.FlagSet) {
+	cfg, rest, err := parseConfig("import", env, args, func(fs *flag.FlagSet) {
 		fs.StringVar(&lang, "lang", lang, "language of the report: en, ru, uk, lv or vi")
 		fs.Usage = func() {
 			fmt.Fprintln(fs.Output(), "Usage: onramp import places FILE [flags]")
@@ -46,7 +40,6 @@ func runImport(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	rest := append(lead, fs.Args()...)
 	switch {
 	case len(rest) == 0:
 		return usageErr("import needs what to import and a file: import places FILE")

@@ -34,13 +34,8 @@ type userFlags struct {
 // The password is one line of standard input when that is not a terminal (so a
 // script can pipe it), else a strong one is made and printed once.
 func runUser(ctx context.Context, env Env, args []string) error {
-	// Accept the action before or after the flags: "user add --role admin" or "user --role admin add".
-	var lead []string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		lead, args = args[:1], args[1:]
-	}
 	var uf userFlags
-	cfg, fs, err := parseConfig("user", env, args, func(fs *flag.FlagSet) {
+	cfg, rest, err := parseConfig("user", env, args, func(fs *flag.FlagSet) {
 		fs.StringVar(&uf.role, "role", "", "the role to grant: "+roleNames())
 		fs.StringVar(&uf.place, "place", "", "code or ID of the place the role is granted on; it reaches every place under it")
 		fs.StringVar(&uf.email, "email", "", "e-mail address to sign in with")
@@ -63,7 +58,6 @@ func runUser(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	rest := append(lead, fs.Args()...)
 	if len(rest) == 0 {
 		return usageErr("user needs an action: 'onramp user add --role R --place P --email E'")
 	}
