@@ -89,6 +89,19 @@ func (f *form) Fail(field, key string, args map[string]any) {
 	f.Order = append(f.Order, field)
 }
 
+// Require marks every named field that is empty (or only spaces) with
+// form.required and reports whether all of them were filled.
+func (f *form) Require(names ...string) bool {
+	ok := true
+	for _, n := range names {
+		if f.Get(n) == "" {
+			f.Fail(n, "form.required", nil)
+			ok = false
+		}
+	}
+	return ok
+}
+
 // Err is for templates: the field's problem, or nil.
 func (f *form) Err(field string) *fieldError {
 	if e, ok := f.Errors[field]; ok {

@@ -53,37 +53,17 @@ func (s *Server) loginSubmit(mode string) http.HandlerFunc {
 			u   account.User
 			err error
 		)
+		required := map[string][]string{"password": {"identifier", "password"}, "pin": {"phone", "pin"}, "card": {"code"}}
+		if !f.Require(required[mode]...) {
+			s.render(w, r, http.StatusUnprocessableEntity, "login", view)
+			return
+		}
 		switch mode {
 		case "password":
-			if f.Get("identifier") == "" {
-				f.Fail("identifier", "form.required", nil)
-			}
-			if f.Value("password") == "" {
-				f.Fail("password", "form.required", nil)
-			}
-			if f.HasErrors() {
-				s.render(w, r, http.StatusUnprocessableEntity, "login", view)
-				return
-			}
 			u, err = s.deps.Accounts.AuthenticatePassword(r.Context(), f.Get("identifier"), f.Value("password"))
 		case "pin":
-			if f.Get("phone") == "" {
-				f.Fail("phone", "form.required", nil)
-			}
-			if f.Get("pin") == "" {
-				f.Fail("pin", "form.required", nil)
-			}
-			if f.HasErrors() {
-				s.render(w, r, http.StatusUnprocessableEntity, "login", view)
-				return
-			}
 			u, err = s.deps.Accounts.AuthenticatePIN(r.Context(), f.Get("phone"), f.Get("pin"))
 		case "card":
-			if f.Get("code") == "" {
-				f.Fail("code", "form.required", nil)
-				s.render(w, r, http.StatusUnprocessableEntity, "login", view)
-				return
-			}
 			u, err = s.deps.Accounts.AuthenticateCard(r.Context(), f.Get("code"))
 		}
 		if err != nil {
