@@ -99,3 +99,6 @@ func (s *Server) renderPlaceEdit(w http.ResponseWriter, r *http.Request, status 
 	}
 	s.render(w, r, status, "places/edit", v)
 }
+
+// NamesHint is the hint above the names in every language.
+func (placeEditView) NamesHint() string { return "place.form.names_edit_hint" }

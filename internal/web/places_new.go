@@ -172,3 +172,6 @@ func (s *Server) renderPlaceNew(w http.ResponseWriter, r *http.Request, status i
 	}
 	s.render(w, r, status, "places/new", v)
 }
+
+// NamesHint is the hint above the names in every language.
+func (placeNewView) NamesHint() string { return "place.form.names_hint" }
