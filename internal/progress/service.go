@@ -49,6 +49,7 @@ type Service struct {
 	d       *db.DB
 	batch   *db.Batcher
 	lessons Lessons
+	acts    Activities
 	now     func() time.Time
 }
 
@@ -59,6 +60,14 @@ func NewService(d *db.DB, batch *db.Batcher, lessons Lessons, now func() time.Ti
 		now = time.Now
 	}
 	return &Service{d: d, batch: batch, lessons: lessons, now: now}
+}
+
+// WithActivities tells the intake which practice scenarios and scam-drill
+// items exist, so their statements are accepted. Call it before the service
+// is used; it returns s.
+func (s *Service) WithActivities(a Activities) *Service {
+	s.acts = a
+	return s
 }
 
 // Receipt says what became of a batch.
@@ -86,7 +95,7 @@ func (s *Service) Record(ctx context.Context, actor Actor, sts []Statement) (Rec
 	var bad []ItemError
 	seen := map[string]int{}
 	for i := range sts {
-		if key := sts[i].validate(s.lessons, now); key != "" {
+		if key := sts[i].validate(s.lessons, s.acts, now); key != "" {
 			bad = append(bad, ItemError{Index: i, ID: sts[i].ID, Key: key})
 			continue
 		}
@@ -139,6 +148,12 @@ var errConflictBatch = errors.New("progress: conflicting statement id")
 
 // project applies one new statement to the projections and the rollup.
 func (s *Service) project(ctx context.Context, tx *sql.Tx, actor Actor, st Statement) error {
+	switch st.Object.Kind() {
+	case KindScenario:
+		return touchPractice(ctx, tx, actor, st, db.FormatTime(st.Timestamp))
+	case KindDrill:
+		return nil // the scam area keeps the drill's own state
+	}
 	ts := db.FormatTime(st.Timestamp)
 	day := st.Timestamp.Format(time.DateOnly)
 	course := st.Object.Course
@@ -232,4 +247,24 @@ func (s *Service) Enrolments(ctx context.Context, userID string) ([]Enrolment, e
 func (s *Service) LessonProgress(ctx context.Context, userID, course string) (map[string]LessonProgress, error) {
 	out, err := findLessonProgress(ctx, s.d.R, userID, course)
 	return out, errs.Wrap(err, "progress: lesson progress")
+}
+
+// PracticeResult is a learner's record of one practice scenario.
+type PracticeResult struct {
+	Scenario         string
+	RunsStarted      int
+	RunsCompleted    int
+	BestTries        int       // the fewest actions in a finished run; 0 when none finished
+	FirstCompletedAt time.Time // zero when no run finished
+	LastAt           time.Time
+}
+
+// Completed reports whether the learner has finished the scenario at least once.
+func (r PracticeResult) Completed() bool { return r.RunsCompleted > 0 }
+
+// Practice returns a learner's practice records by scenario id (an empty map
+// when there are none). Errors: errs.Internal.
+func (s *Service) Practice(ctx context.Context, userID string) (map[string]PracticeResult, error) {
+	out, err := findPractice(ctx, s.d.R, userID)
+	return out, errs.Wrap(err, "progress: practice")
 }

@@ -45,17 +45,57 @@ func (v Verb) IRI() string {
 	return ""
 }
 
-// Object is what the statement is about: a lesson, or one step of it.
+// Object is what the statement is about: exactly one of a lesson (Course and
+// Lesson, or one step of it), a practice scenario run (Scenario, or one step of
+// it) and a scam-drill item (Drill).
 type Object struct {
-	Course string `json:"course"`
-	Lesson string `json:"lesson"`
-	Step   *int   `json:"step,omitempty"`
+	Course   string `json:"course,omitempty"`
+	Lesson   string `json:"lesson,omitempty"`
+	Step     *int   `json:"step,omitempty"`
+	Scenario string `json:"scenario,omitempty"`
+	Drill    string `json:"drill,omitempty"`
 }
 
-// Result is the outcome, for answers.
+// The kinds of object a statement can be about.
+const (
+	KindLesson   = "lesson"
+	KindScenario = "scenario"
+	KindDrill    = "drill"
+)
+
+// Kind says what o is about: KindLesson, KindScenario or KindDrill; "" when o
+// names none or more than one.
+func (o Object) Kind() string {
+	lesson := o.Course != "" || o.Lesson != ""
+	switch {
+	case lesson && o.Scenario == "" && o.Drill == "":
+		return KindLesson
+	case !lesson && o.Scenario != "" && o.Drill == "":
+		return KindScenario
+	case !lesson && o.Scenario == "" && o.Drill != "":
+		return KindDrill
+	}
+	return ""
+}
+
+// activity is the id stored for a scenario or drill object ("" for a lesson).
+func (o Object) activity() string {
+	switch o.Kind() {
+	case KindScenario:
+		return o.Scenario
+	case KindDrill:
+		return o.Drill
+	}
+	return ""
+}
+
+// Result is the outcome, for answers and for a finished practice run (Tries:
+// the actions taken in the run, Hints: the hints shown).
 type Result struct {
 	Success  *bool  `json:"success,omitempty"`
 	Response string `json:"response,omitempty"`
+	Tries    *int   `json:"tries,omitempty"`
+	Hints    *int   `json:"hints,omitempty"`
 }
 
 // Context says how the statement was made.
@@ -81,6 +121,7 @@ const (
 	MaxBatchBytes  = 1 << 20 // bytes of JSON
 	maxResponseLen = 1000
 	maxSlugLen     = 100
+	maxCount       = 10000 // tries or hints of one run
 )
 
 // IsID reports whether s is a statement id the intake accepts: a UUID in its
@@ -157,15 +198,32 @@ type Lessons interface {
 	HasLesson(course, lesson string) bool
 }
 
+// Activities is what the intake needs to know of the other things a learner
+// does: practice scenarios and scam-drill items. The app wires it; without it
+// (nil) scenario and drill statements are refused.
+type Activities interface {
+	// HasScenario reports whether a practice scenario with that id exists.
+	HasScenario(id string) bool
+	// HasDrillItem reports whether a scam-drill item with that id exists.
+	HasDrillItem(id string) bool
+}
+
 // validate checks one statement against the rules and the curriculum; it
 // returns an i18n key for the first problem, or "".
-func (st *Statement) validate(lessons Lessons, now time.Time) string {
+func (st *Statement) validate(lessons Lessons, acts Activities, now time.Time) string {
+	kind := st.Object.Kind()
 	switch {
 	case !IsID(st.ID):
 		return "progress.error.bad_id"
 	case st.Verb.IRI() == "":
 		return "progress.error.bad_verb"
-	case !isSlug(st.Object.Course), !isSlug(st.Object.Lesson):
+	case kind == "":
+		return "progress.error.bad_object"
+	case kind == KindLesson && (!isSlug(st.Object.Course) || !isSlug(st.Object.Lesson)):
+		return "progress.error.bad_object"
+	case kind != KindLesson && !isSlug(st.Object.activity()):
+		return "progress.error.bad_object"
+	case kind == KindDrill && st.Object.Step != nil:
 		return "progress.error.bad_object"
 	case st.Object.Step != nil && (*st.Object.Step < 0 || *st.Object.Step > 1000):
 		return "progress.error.bad_object"
@@ -173,13 +231,26 @@ func (st *Statement) validate(lessons Lessons, now time.Time) string {
 		return "progress.error.bad_time"
 	case st.Result != nil && (len(st.Result.Response) > maxResponseLen || !utf8.ValidString(st.Result.Response)):
 		return "progress.error.bad_result"
-	case st.Verb == Answered && (st.Result == nil || st.Result.Success == nil || st.Object.Step == nil):
+	case st.Result != nil && (badCount(st.Result.Tries) || badCount(st.Result.Hints)):
+		return "progress.error.bad_result"
+	case st.Verb == Answered && (st.Result == nil || st.Result.Success == nil || (kind != KindDrill && st.Object.Step == nil)):
 		return "progress.error.bad_result"
 	case len(st.Context.Lang) > 8:
 		return "progress.error.bad_object"
 	}
-	if lessons != nil && !lessons.HasLesson(st.Object.Course, st.Object.Lesson) {
-		return "progress.error.unknown_lesson"
+	switch kind {
+	case KindLesson:
+		if lessons != nil && !lessons.HasLesson(st.Object.Course, st.Object.Lesson) {
+			return "progress.error.unknown_lesson"
+		}
+	case KindScenario:
+		if acts == nil || !acts.HasScenario(st.Object.Scenario) {
+			return "progress.error.unknown_activity"
+		}
+	case KindDrill:
+		if acts == nil || !acts.HasDrillItem(st.Object.Drill) {
+			return "progress.error.unknown_activity"
+		}
 	}
 	// A phone with a wrong clock must not put records in the future.
 	if st.Timestamp.After(now.Add(5 * time.Minute)) {
@@ -198,6 +269,8 @@ func (st Statement) hash() string {
 	return hex.EncodeToString(sum[:16])
 }
 
+func badCount(n *int) bool { return n != nil && (*n < 0 || *n > maxCount) }
+
 func (st Statement) step() int {
 	if st.Object.Step == nil {
 		return -1
@@ -213,6 +286,20 @@ func (st Statement) success() any {
 		return 1
 	}
 	return 0
+}
+
+func (st Statement) tries() any {
+	if st.Result == nil || st.Result.Tries == nil {
+		return nil
+	}
+	return *st.Result.Tries
+}
+
+func (st Statement) hints() any {
+	if st.Result == nil || st.Result.Hints == nil {
+		return nil
+	}
+	return *st.Result.Hints
 }
 
 func (st Statement) response() string {

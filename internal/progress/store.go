@@ -23,11 +23,13 @@ type queryer interface {
 func insertStatement(ctx context.Context, tx queryer, actor Actor, st Statement, hash, stored string) (inserted, sameContent bool, err error) {
 	var id string
 	err = tx.QueryRowContext(ctx, `INSERT INTO statements
-		(id, actor_id, place_id, verb, course_slug, lesson_slug, step, success, response, lang, offline, ts, stored_at, hash)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+		(id, actor_id, place_id, verb, course_slug, lesson_slug, step, success, response, lang, offline, ts, stored_at, hash,
+		 kind, activity, tries, hints)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
 		ON CONFLICT (id) DO NOTHING RETURNING id`,
 		st.ID, actor.UserID, actor.PlaceID, string(st.Verb), st.Object.Course, st.Object.Lesson, st.step(), st.success(),
-		st.response(), st.Context.Lang, st.Context.Offline, db.FormatTime(st.Timestamp), stored, hash).Scan(&id)
+		st.response(), st.Context.Lang, st.Context.Offline, db.FormatTime(st.Timestamp), stored, hash,
+		st.Object.Kind(), st.Object.activity(), st.tries(), st.hints()).Scan(&id)
 	if err == nil {
 		return true, false, nil
 	}
@@ -219,6 +221,73 @@ func findLessonProgress(ctx context.Context, q queryer, actorID, course string) 
 			lp.CompletedAt, _ = db.ParseTime(completed.String)
 		}
 		out[lp.Lesson] = lp
+	}
+	return out, rows.Err()
+}
+
+// touchPractice updates the learner's record of one practice scenario: runs
+// started and finished, the fewest tries of a finished run and the first time
+// one was finished. Counts, MIN and MAX do not depend on the order statements
+// arrive in.
+func touchPractice(ctx context.Context, tx queryer, actor Actor, st Statement, ts string) error {
+	var started, completed int
+	var best any
+	var first any
+	switch st.Verb {
+	case Started:
+		started = 1
+	case Completed:
+		completed = 1
+		best = st.tries()
+		first = ts
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO practice_results
+		(actor_id, scenario, place_id, runs_started, runs_completed, best_tries, first_completed_at, last_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		ON CONFLICT (actor_id, scenario) DO UPDATE SET
+		  runs_started = practice_results.runs_started + excluded.runs_started,
+		  runs_completed = practice_results.runs_completed + excluded.runs_completed,
+		  best_tries = CASE
+		    WHEN excluded.best_tries IS NULL THEN practice_results.best_tries
+		    WHEN practice_results.best_tries IS NULL OR excluded.best_tries < practice_results.best_tries THEN excluded.best_tries
+		    ELSE practice_results.best_tries END,
+		  first_completed_at = CASE
+		    WHEN excluded.first_completed_at IS NULL THEN practice_results.first_completed_at
+		    WHEN practice_results.first_completed_at IS NULL OR excluded.first_completed_at < practice_results.first_completed_at
+		      THEN excluded.first_completed_at
+		    ELSE practice_results.first_completed_at END,
+		  last_at = CASE WHEN excluded.last_at > practice_results.last_at THEN excluded.last_at ELSE practice_results.last_at END`,
+		actor.UserID, st.Object.Scenario, actor.PlaceID, started, completed, best, first, ts)
+	return err
+}
+
+// findPractice reads a learner's practice records, by scenario id.
+func findPractice(ctx context.Context, q queryer, actorID string) (map[string]PracticeResult, error) {
+	rows, err := q.QueryContext(ctx, `SELECT scenario, runs_started, runs_completed, best_tries, first_completed_at, last_at
+		FROM practice_results WHERE actor_id = $1`, actorID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]PracticeResult{}
+	for rows.Next() {
+		var r PracticeResult
+		var best sql.NullInt64
+		var first sql.NullString
+		var last string
+		if err := rows.Scan(&r.Scenario, &r.RunsStarted, &r.RunsCompleted, &best, &first, &last); err != nil {
+			return nil, err
+		}
+		r.BestTries = int(best.Int64)
+		if first.Valid {
+			if r.FirstCompletedAt, err = db.ParseTime(first.String); err != nil {
+				return nil, err
+			}
+		}
+		if r.LastAt, err = db.ParseTime(last); err != nil {
+			return nil, err
+		}
+		out[r.Scenario] = r
 	}
 	return out, rows.Err()
 }
