@@ -17,7 +17,7 @@ type activities struct{}
 func (activities) HasScenario(id string) bool  { return id == "portal-sign-in" }
 func (activities) HasDrillItem(id string) bool { return id == "ru-001" }
 
-func intp(n int) *int   { return &n }
+func intp(n int) *int    { return &n }
 func boolp(b bool) *bool { return &b }
 
 func scenarioSt(verb progress.Verb, step *int, res *progress.Result, at time.Time) progress.Statement {
